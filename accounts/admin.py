@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CoordinatorRegion, Invitation, Membership, Organisation, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+class CoordinatorRegionInline(admin.TabularInline):
+    model = CoordinatorRegion
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "language", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language", "coordinator_regions__province"]
+    search_fields = ["email", "name"]
+    inlines = [MembershipInline, CoordinatorRegionInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("name", "phone", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "place", "province", "landsdeel", "brin", "kvk", "verified_at"]
+    list_filter = ["kind", "landsdeel", "province", ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "brin", "kvk", "place", "external_id"]
+    readonly_fields = ["created_at", "updated_at"]
+    raw_id_fields = ["verified_by"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "is_admin", "created_at"]
+    list_filter = ["is_admin", "organisation__kind"]
+    search_fields = ["user__email", "user__name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "organisation",
+        "is_admin",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["is_admin", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organisation__name"]
+    raw_id_fields = ["organisation", "invited_by", "accepted_by"]
+    readonly_fields = ["token"]
+
+
+@admin.register(CoordinatorRegion)
+class CoordinatorRegionAdmin(admin.ModelAdmin):
+    list_display = ["user", "province", "created_at"]
+    list_filter = ["province"]
+    search_fields = ["user__email", "user__name"]
+    autocomplete_fields = ["user"]

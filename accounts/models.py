@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taxonomy.regions import Landsdeel, Province
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: school staff, company staff, coordinator or operator. E-mail is the login."""
+
+    class Language(models.TextChoices):
+        NL = "nl", "Nederlands"
+        EN = "en", "English"
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("preferred language"), max_length=2, choices=Language, default=Language.NL)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.name or self.email).split(" ")[0]
+
+    @property
+    def is_coordinator(self) -> bool:
+        cached = getattr(self, "_coordinator_provinces", None)
+        if cached is not None:
+            return bool(cached)
+        return self.coordinator_regions.exists()
+
+    @property
+    def coordinator_provinces(self) -> list[str]:
+        if getattr(self, "_coordinator_provinces", None) is None:
+            self._coordinator_provinces = list(self.coordinator_regions.values_list("province", flat=True))
+        return self._coordinator_provinces
+
+
+class Organisation(models.Model):
+    """A school or a company. Its province and landsdeel follow from its place."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("School")
+        COMPANY = "company", _("Company")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    name = models.CharField(_("name"), max_length=200)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Id in a bulk data set."),
+    )
+    brin = models.CharField(_("BRIN code"), max_length=4, null=True, blank=True, unique=True)
+    kvk = models.CharField(_("KvK number"), max_length=8, null=True, blank=True, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("general e-mail"), blank=True)
+    phone = models.CharField(_("general phone"), max_length=30, blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    province = models.CharField(_("province"), max_length=20, choices=Province)
+    landsdeel = models.CharField(_("landsdeel"), max_length=12, choices=Landsdeel)
+    levels = models.JSONField(_("levels offered"), default=list, blank=True)
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["province", "kind"]),
+            models.Index(fields=["landsdeel", "kind"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=50.0, latitude__lte=54.0, longitude__gte=3.0, longitude__lte=7.5),
+                name="organisation_in_netherlands",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="school", kvk__isnull=True) | Q(kind="company", brin__isnull=True),
+                name="organisation_registry_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
+    @property
+    def registry_number(self) -> str:
+        return (self.brin if self.is_school else self.kvk) or ""
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField(_("organisation admin"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation; the token expires."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    is_admin = models.BooleanField(_("as organisation admin"), default=False)
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class CoordinatorRegion(models.Model):
+    """A coordinator's scope: one row per province they oversee."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_regions"
+    )
+    province = models.CharField(_("province"), max_length=20, choices=Province)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("coordinator region")
+        verbose_name_plural = _("coordinator regions")
+        constraints = [models.UniqueConstraint(fields=["user", "province"], name="coordinator_region_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_province_display()}"

@@ -1,0 +1,317 @@
+"""Every write to users, organisations, memberships, invitations and coordinator scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+import structlog
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import CoordinatorRegion, Invitation, Membership, Organisation, User
+from accounts.validators import normalise_brin, normalise_kvk, validate_brin, validate_kvk
+from taxonomy.levels import LEVEL_ORDER, sort_levels
+from taxonomy.places import get_place
+from taxonomy.regions import landsdeel_of
+from taxonomy.subjects import SUBJECT_ORDER
+
+log = structlog.get_logger(__name__)
+
+
+def _clean_codes(values: Iterable[str], allowed: Iterable[str], field: str) -> list[str]:
+    allowed_set = set(allowed)
+    values = list(dict.fromkeys(values))
+    unknown = [v for v in values if v not in allowed_set]
+    if unknown:
+        raise ValidationError({field: _("Unknown value(s): %(codes)s.") % {"codes": ", ".join(unknown)}})
+    return values
+
+
+def _apply_place(
+    org: Organisation, *, place: str, province: str | None, latitude: float | None, longitude: float | None
+) -> None:
+    found = get_place(place, province)
+    if found is None:
+        raise ValidationError({"place": _("Choose a place from the list of Dutch places.")})
+    org.place = found.name
+    org.municipality = found.municipality
+    org.province = found.province
+    org.landsdeel = landsdeel_of(found.province)
+    # A refinement of the coordinates is allowed, but only near the chosen place.
+    if latitude is not None and longitude is not None:
+        from taxonomy.places import haversine_km
+
+        if haversine_km(found.lat, found.lon, latitude, longitude) > 25:
+            raise ValidationError(
+                {"latitude": _("The coordinates are more than 25 km from %(place)s.") % {"place": found.name}}
+            )
+        org.latitude, org.longitude = latitude, longitude
+    else:
+        org.latitude, org.longitude = found.lat, found.lon
+
+
+def _apply_registry(org: Organisation, *, brin: str | None, kvk: str | None) -> None:
+    if org.kind == Organisation.Kind.SCHOOL:
+        org.brin = normalise_brin(brin or "")
+        org.kvk = None
+        try:
+            validate_brin(org.brin)
+        except ValidationError as exc:
+            raise ValidationError({"brin": exc.messages}) from exc
+        clash = Organisation.objects.filter(brin=org.brin).exclude(pk=org.pk)
+        if clash.exists():
+            raise ValidationError({"brin": _("A school with this BRIN code is already registered.")})
+    else:
+        org.kvk = normalise_kvk(kvk or "")
+        org.brin = None
+        try:
+            validate_kvk(org.kvk)
+        except ValidationError as exc:
+            raise ValidationError({"kvk": exc.messages}) from exc
+        clash = Organisation.objects.filter(kvk=org.kvk).exclude(pk=org.pk)
+        if clash.exists():
+            raise ValidationError({"kvk": _("A company with this KvK number is already registered.")})
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    user: User,
+    kind: str,
+    name: str,
+    place: str,
+    province: str | None = None,
+    brin: str | None = None,
+    kvk: str | None = None,
+    levels: Iterable[str] = (),
+    sectors: Iterable[str] = (),
+    description: str = "",
+    website: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Organisation:
+    """Create an unverified organisation with `user` as its first admin."""
+    if kind not in Organisation.Kind.values:
+        raise ValidationError({"kind": _("Choose school or company.")})
+    org = Organisation(kind=kind, name=name.strip(), description=description, website=website)
+    _apply_place(org, place=place, province=province, latitude=latitude, longitude=longitude)
+    _apply_registry(org, brin=brin, kvk=kvk)
+    org.levels = sort_levels(_clean_codes(levels, LEVEL_ORDER, "levels"))
+    org.sectors = _clean_codes(sectors, SUBJECT_ORDER, "sectors")
+    if org.is_school and not org.levels:
+        raise ValidationError({"levels": _("Choose at least one level your school offers.")})
+    org.full_clean()
+    org.save()
+    Membership.objects.create(user=user, organisation=org, is_admin=True)
+    log.info("organisation.created", organisation=org.pk, kind=kind, user=user.pk)
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by: User, **fields: object) -> Organisation:
+    """Update the profile. Changing the BRIN/KvK of a verified organisation needs re-verification."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not membership_is_admin(user=by, organisation=org):
+        raise PermissionDenied
+    for simple in ("name", "description", "website", "email", "phone"):
+        if simple in fields:
+            setattr(org, simple, str(fields[simple] or "").strip())
+    if "place" in fields:
+        _apply_place(
+            org,
+            place=str(fields["place"]),
+            province=fields.get("province"),  # type: ignore[arg-type]
+            latitude=fields.get("latitude"),
+            longitude=fields.get("longitude"),
+        )  # type: ignore[arg-type]
+    old_registry = org.registry_number
+    if "brin" in fields or "kvk" in fields:
+        _apply_registry(org, brin=fields.get("brin"), kvk=fields.get("kvk"))  # type: ignore[arg-type]
+        if org.registry_number != old_registry and org.verified_at:
+            org.verified_at = None
+            org.verified_by = None
+    if "levels" in fields:
+        org.levels = sort_levels(_clean_codes(fields["levels"], LEVEL_ORDER, "levels"))  # type: ignore[arg-type]
+        if org.is_school and not org.levels:
+            raise ValidationError({"levels": _("Choose at least one level your school offers.")})
+    if "sectors" in fields:
+        org.sectors = _clean_codes(fields["sectors"], SUBJECT_ORDER, "sectors")  # type: ignore[arg-type]
+    org.full_clean()
+    org.save()
+    return org
+
+
+def coordinator_covers(*, user: User, organisation: Organisation) -> bool:
+    return organisation.province in user.coordinator_provinces
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """A coordinator of the organisation's province marks it verified."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not coordinator_covers(user=by, organisation=org):
+        raise PermissionDenied(_("You do not coordinate this organisation's province."))
+    if org.verified_at is None:
+        org.verified_at = timezone.now()
+        org.verified_by = by
+        org.rejected_at = None
+        org.rejection_reason = ""
+        org.save(
+            update_fields=["verified_at", "verified_by", "rejected_at", "rejection_reason", "updated_at"]
+        )
+        log.info("organisation.verified", organisation=org.pk, by=by.pk)
+    return org
+
+
+@transaction.atomic
+def organisation_reject(*, organisation: Organisation, by: User, reason: str) -> Organisation:
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not coordinator_covers(user=by, organisation=org):
+        raise PermissionDenied(_("You do not coordinate this organisation's province."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason, so the organisation knows what to fix.")})
+    org.verified_at = None
+    org.verified_by = None
+    org.rejected_at = timezone.now()
+    org.rejection_reason = reason.strip()
+    org.save(update_fields=["verified_at", "verified_by", "rejected_at", "rejection_reason", "updated_at"])
+    log.info("organisation.rejected", organisation=org.pk, by=by.pk)
+    return org
+
+
+def membership_is_admin(*, user: User, organisation: Organisation) -> bool:
+    return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
+
+
+def _send_invitation_mail(invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
+    url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token])
+    language = invitation.invited_by.language if invitation.invited_by else settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {"invitation": invitation, "url": url}
+        subject = _("Invitation to join %(organisation)s on Techniekpact Match") % {
+            "organisation": invitation.organisation.name
+        }
+        body = render_to_string("emails/invitation.txt", context)
+        html = render_to_string("emails/invitation.html", context)
+    send_mail(subject, body, None, [invitation.email], html_message=html)
+
+
+@transaction.atomic
+def invitation_create(
+    *, organisation: Organisation, email: str, by: User, is_admin: bool = False
+) -> Invitation:
+    """Invite someone by e-mail; the mail leaves after commit."""
+    if not membership_is_admin(user=by, organisation=organisation):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    # A new invitation replaces any open one for the same address.
+    Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        is_admin=is_admin,
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    transaction.on_commit(partial(_send_invitation_mail, invitation.pk), robust=True)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or invitation.revoked_at is not None:
+        raise ValidationError(_("This invitation is not valid (any more)."), code="invalid")
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.is_expired:
+        raise ValidationError(
+            _("This invitation has expired. Ask the organisation for a new one."), code="expired"
+        )
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email},
+            code="wrong_user",
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"is_admin": invitation.is_admin}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    log.info("invitation.accepted", invitation=invitation.pk, user=user.pk, created=created)
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    if not membership_is_admin(user=by, organisation=invitation.organisation):
+        raise PermissionDenied
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """An organisation admin removes a member; the last admin cannot be removed."""
+    org = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    if not membership_is_admin(user=by, organisation=org):
+        raise PermissionDenied
+    if membership.is_admin and org.memberships.filter(is_admin=True).count() <= 1:
+        raise ValidationError(_("An organisation needs at least one admin. Make someone else admin first."))
+    membership.delete()
+    log.info("membership.removed", organisation=org.pk, user=membership.user_id, by=by.pk)
+
+
+@transaction.atomic
+def membership_set_admin(*, membership: Membership, by: User, is_admin: bool) -> Membership:
+    org = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    if not membership_is_admin(user=by, organisation=org):
+        raise PermissionDenied
+    if not is_admin and membership.is_admin and org.memberships.filter(is_admin=True).count() <= 1:
+        raise ValidationError(_("An organisation needs at least one admin."))
+    membership.is_admin = is_admin
+    membership.save(update_fields=["is_admin"])
+    return membership
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, name: str | None = None, phone: str | None = None, language: str | None = None
+) -> User:
+    if name is not None:
+        user.name = name.strip()
+    if phone is not None:
+        user.phone = phone.strip()
+    if language is not None:
+        if language not in User.Language.values:
+            raise ValidationError({"language": _("Choose Dutch or English.")})
+        user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["name", "phone", "language"])
+    return user
+
+
+@transaction.atomic
+def coordinator_set_provinces(*, user: User, provinces: Iterable[str]) -> None:
+    """Replace a coordinator's scope (platform admins do this in the Django admin or seed)."""
+    wanted = set(provinces)
+    CoordinatorRegion.objects.filter(user=user).exclude(province__in=wanted).delete()
+    existing = set(CoordinatorRegion.objects.filter(user=user).values_list("province", flat=True))
+    CoordinatorRegion.objects.bulk_create(
+        [CoordinatorRegion(user=user, province=p) for p in sorted(wanted - existing)]
+    )
+    user._coordinator_provinces = None

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("language/", views.set_language, name="set_language"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/invitations/", views.invitation_create, name="invitation_create"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("coordinator/verification/", views.verification_queue, name="verification_queue"),
+    path("coordinator/verification/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
+    path("coordinator/verification/<int:pk>/reject/", views.organisation_reject, name="organisation_reject"),
+]

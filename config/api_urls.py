@@ -1,0 +1,20 @@
+"""The REST API under /api/v1/: one router for every app's viewsets."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import views as accounts_api
+
+router = DefaultRouter()
+router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    *router.urls,
+]

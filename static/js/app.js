@@ -1,0 +1,19 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // Confirm destructive actions (forms marked data-confirm).
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // Show only the registry field and pickers that fit the chosen organisation kind.
+  const kindInputs = document.querySelectorAll("input[name='kind']");
+  const sync = () => {
+    const chosen = document.querySelector("input[name='kind']:checked");
+    document.querySelectorAll("[data-kind]").forEach((el) => {
+      el.hidden = chosen ? el.dataset.kind !== chosen.value : false;
+    });
+  };
+  kindInputs.forEach((input) => input.addEventListener("change", sync));
+  if (kindInputs.length) sync();
+});

@@ -7,9 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import views as accounts_api
+from matching.api import views as matching_api
 
 router = DefaultRouter()
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
+router.register("offers", matching_api.OfferViewSet, basename="offer")
+router.register("requests", matching_api.RequestViewSet, basename="request")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -251,6 +251,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "accounts.models.Organisation.Kind",
+        "ActivityKindEnum": "taxonomy.kinds.Kind",
+        "UserLanguageEnum": "accounts.models.User.Language",
+        "ListingLanguageEnum": "matching.models.ListingLanguage",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------

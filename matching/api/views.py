@@ -1,0 +1,131 @@
+"""Offers and requests in the REST API: thin views over the services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request as ApiRequest
+from rest_framework.response import Response
+
+from accounts.models import Membership
+from matching import selectors
+from matching.api.filters import OfferFilter, RequestFilter
+from matching.api.serializers import (
+    OfferInputSerializer,
+    OfferOutputSerializer,
+    RequestInputSerializer,
+    RequestOutputSerializer,
+)
+from matching.models import Offer, Request
+from matching.services import listings
+
+
+class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    model: type[Offer] | type[Request]
+    input_serializer: type
+    output_serializer: type
+    ordering_fields = ["created_at", "published_at", "title"]
+    ordering = ["-created_at", "-id"]
+
+    def get_serializer_class(self) -> type:
+        return self.output_serializer
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        visible = selectors.offers_visible_to if self.model is Offer else selectors.requests_visible_to
+        return visible(self.request.user)
+
+    def _writable(self) -> Offer | Request:
+        listing = self.get_object()
+        if not selectors.can_edit(self.request.user, listing):
+            raise PermissionDenied(_("Only members of the organisation can change this."))
+        return listing
+
+    def _out(self, listing: Offer | Request, code: int = status.HTTP_200_OK) -> Response:
+        return Response(self.output_serializer(listing).data, status=code)
+
+    def create(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.input_serializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation", None)
+        if organisation is None:
+            membership = Membership.objects.select_related("organisation").filter(user=request.user).first()
+            if membership is None:
+                raise PermissionDenied(_("Create or join an organisation first."))
+            organisation = membership.organisation
+        listing = listings.listing_create(self.model, organisation=organisation, by=request.user, **data)
+        return self._out(listing, status.HTTP_201_CREATED)
+
+    def _update(self, request: ApiRequest, partial: bool) -> Response:
+        listing = self._writable()
+        serializer = self.input_serializer(data=request.data, partial=partial, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("organisation", None)  # an item never moves to another organisation
+        if partial:
+            data = {k: v for k, v in data.items() if k in request.data}
+        listing = listings.listing_update(listing, by=request.user, **data)
+        return self._out(listing)
+
+    def update(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        return self._update(request, partial=False)
+
+    def partial_update(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        return self._update(request, partial=True)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: ApiRequest, pk: str | None = None) -> Response:
+        return self._out(listings.listing_publish(self._writable(), by=request.user))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def close(self, request: ApiRequest, pk: str | None = None) -> Response:
+        return self._out(listings.listing_close(self._writable(), by=request.user))
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: ApiRequest, pk: str | None = None) -> Response:
+        return self._out(listings.listing_reopen(self._writable(), by=request.user))
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ValidationError):
+            from config.api import exception_handler
+
+            response = exception_handler(exc, self.get_exception_handler_context())
+            if response is not None:
+                return response
+        return super().handle_exception(exc)
+
+
+@extend_schema(request=OfferInputSerializer, responses=OfferOutputSerializer)
+class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Companies' offers. Open offers are readable by every signed-in person."""
+
+    model = Offer
+    queryset = Offer.objects.none()
+    input_serializer = OfferInputSerializer
+    output_serializer = OfferOutputSerializer
+    filterset_class = OfferFilter
+    ordering_fields = [*_ListingViewSet.ordering_fields, "available_from", "available_until", "capacity"]
+
+
+@extend_schema(request=RequestInputSerializer, responses=RequestOutputSerializer)
+class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Schools' requests. Open requests are readable by company staff and coordinators."""
+
+    model = Request
+    queryset = Request.objects.none()
+    input_serializer = RequestInputSerializer
+    output_serializer = RequestOutputSerializer
+    filterset_class = RequestFilter
+    ordering_fields = [*_ListingViewSet.ordering_fields, "wanted_from", "wanted_until", "slots"]

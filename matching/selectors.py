@@ -1,0 +1,67 @@
+"""Reads and access checks for offers and requests (and later matches).
+
+Visibility (issue 3): members see everything of their own organisation; every signed-in person
+sees open offers; company staff and coordinators see open requests; coordinators see everything
+of the organisations in their provinces. Anything else answers 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership, Organisation, User
+from matching.models import Offer, Request
+
+
+def _member_org_ids(user: User) -> list[int]:
+    cached = getattr(user, "_member_org_ids", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+        user._member_org_ids = cached
+    return cached
+
+
+def is_company_staff(user: User) -> bool:
+    return Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.COMPANY).exists()
+
+
+def offers_visible_to(user: User) -> QuerySet[Offer]:
+    rows = Offer.objects.select_related("organisation")
+    if user.is_superuser:
+        return rows
+    condition = Q(status=Offer.Status.OPEN) | Q(organisation_id__in=_member_org_ids(user))
+    if user.is_coordinator:
+        condition |= Q(organisation__province__in=user.coordinator_provinces)
+    return rows.filter(condition)
+
+
+def requests_visible_to(user: User) -> QuerySet[Request]:
+    rows = Request.objects.select_related("organisation")
+    if user.is_superuser:
+        return rows
+    condition = Q(organisation_id__in=_member_org_ids(user))
+    if user.is_coordinator:
+        condition |= Q(organisation__province__in=user.coordinator_provinces)
+    if user.is_coordinator or is_company_staff(user):
+        condition |= Q(status=Request.Status.OPEN)
+    return rows.filter(condition)
+
+
+def can_edit(user: User, listing: Offer | Request) -> bool:
+    return listing.organisation_id in _member_org_ids(user)
+
+
+def offer_get_for(user: User, offer_id: int, *, write: bool = False) -> Offer:
+    offer = get_object_or_404(offers_visible_to(user), pk=offer_id)
+    if write and not can_edit(user, offer):
+        raise PermissionDenied
+    return offer
+
+
+def request_get_for(user: User, request_id: int, *, write: bool = False) -> Request:
+    request = get_object_or_404(requests_visible_to(user), pk=request_id)
+    if write and not can_edit(user, request):
+        raise PermissionDenied
+    return request

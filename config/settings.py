@@ -285,8 +285,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
-CELERY_CRONTAB = crontab  # re-exported for apps that extend the schedule
+CELERY_BEAT_SCHEDULE: dict = {
+    "matching-nightly-full-run": {
+        "task": "matching.tasks.nightly_full_run",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "matching-sweep-runs-every-minute": {"task": "matching.tasks.sweep_runs", "schedule": 60.0},
+    "matching-expire-and-complete-every-15-minutes": {
+        "task": "matching.tasks.expire_and_complete_matches",
+        "schedule": 15 * 60.0,
+    },
+}
 
 # --- Logging (structured) --------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class MatchingConfig(AppConfig):
     name = "matching"
     verbose_name = _("Offers, requests and matches")
+
+    def ready(self) -> None:
+        from matching.services import listings, runs
+
+        # Publishing or changing an open offer/request queues a debounced run for its landsdeel.
+        if runs.on_listing_changed not in listings.on_listing_changed:
+            listings.on_listing_changed.append(runs.on_listing_changed)

@@ -184,3 +184,184 @@ class Request(Listing):
     @property
     def date_until(self):  # noqa: ANN201
         return self.wanted_until
+
+
+class Match(models.Model):
+    """A proposal of `slots` slots of one offer for one request, and what became of it (DESIGN §3)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("expired")
+        CANCELLED = "cancelled", _("cancelled")
+        COMPLETED = "completed", _("completed")
+        EVALUATED = "evaluated", _("evaluated")
+
+    class Source(models.TextChoices):
+        MATCHER = "matcher", _("matcher")
+        COORDINATOR = "coordinator", _("coordinator")
+        SCHOOL = "school", _("school asked")
+        COMPANY = "company", _("company offered")
+
+    LIVE = (Status.PROPOSED, Status.CONFIRMED)
+    # Statuses whose slots count against capacity.
+    COMMITTING = (Status.PROPOSED, Status.CONFIRMED, Status.COMPLETED, Status.EVALUATED)
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="matches", verbose_name=_("offer")
+    )
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request")
+    )
+    slots = models.PositiveIntegerField(_("slots"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
+    source = models.CharField(_("source"), max_length=12, choices=Source, default=Source.MATCHER)
+    score = models.FloatField(_("score"), default=0.0)
+    explanation = models.JSONField(_("why this match"), default=dict, blank=True)
+    run = models.ForeignKey(
+        "MatchingRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="matches"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school_accepted_at = models.DateTimeField(null=True, blank=True)
+    school_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    company_accepted_at = models.DateTimeField(null=True, blank=True)
+    company_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(_("reason"), blank=True)
+    activity_date = models.DateField(_("activity date"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("answer before"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="match_status_expires"),
+            models.Index(fields=["status", "activity_date"], name="match_status_date"),
+            models.Index(fields=["request", "status"], name="match_request_status"),
+            models.Index(fields=["offer", "status"], name="match_offer_status"),
+        ]
+        constraints = [
+            # One live proposal per pair: a retried or duplicated run can never create a second one.
+            models.UniqueConstraint(
+                fields=["offer", "request"],
+                condition=Q(status__in=["proposed", "confirmed"]),
+                name="match_one_live_per_pair",
+            ),
+            models.CheckConstraint(condition=Q(slots__gte=1), name="match_slots_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} ↔ {self.request}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+
+class Feedback(models.Model):
+    """A side's rating (1–5) and comment after the activity."""
+
+    class Side(models.TextChoices):
+        SCHOOL = "school", _("school")
+        COMPANY = "company", _("company")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="feedback")
+    side = models.CharField(max_length=10, choices=Side)
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["match", "side"], name="feedback_once_per_side"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.rating}/5"
+
+
+class BlockedPair(models.Model):
+    """A coordinator's decision that an offer and a request must never be matched."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="+")
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("blocked pair")
+        verbose_name_plural = _("blocked pairs")
+        constraints = [models.UniqueConstraint(fields=["offer", "request"], name="blocked_pair_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} ✕ {self.request_id}"
+
+
+class MatchingRun(models.Model):
+    """One matcher run for a landsdeel (or the whole country). The row is the durable queue entry:
+    Redis may lose the task, the sweep re-enqueues pending rows (RELIABILITY §0.4)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Trigger(models.TextChoices):
+        CHANGE = "change", _("offer or request changed")
+        NIGHTLY = "nightly", _("nightly full run")
+        MANUAL = "manual", _("run now")
+        COMMAND = "command", _("management command")
+
+    scope = models.CharField(_("landsdeel"), max_length=12, help_text=_("A landsdeel slug, or 'national'."))
+    trigger = models.CharField(max_length=10, choices=Trigger, default=Trigger.CHANGE)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    not_before = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("matching run")
+        verbose_name_plural = _("matching runs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "not_before"], name="run_status_not_before")]
+        constraints = [
+            # Debounce at the database: at most one pending run per scope.
+            models.UniqueConstraint(
+                fields=["scope"], condition=Q(status="pending"), name="run_one_pending_per_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.trigger} {self.status}"

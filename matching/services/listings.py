@@ -148,7 +148,9 @@ def _notify_changed(listing: Listing) -> None:
 
 
 @transaction.atomic
-def listing_create[L: (Offer, Request)](model: type[L], *, organisation: Organisation, by: User | None, **data: Any) -> L:
+def listing_create[L: (Offer, Request)](
+    model: type[L], *, organisation: Organisation, by: User | None, **data: Any
+) -> L:
     """A new draft for the organisation; schools make requests, companies make offers."""
     if organisation.kind != _expected_kind(model):
         raise ValidationError(
@@ -250,3 +252,16 @@ def listing_reopen[L: (Offer, Request)](listing: L, *, by: User | None) -> L:
 
 def is_past(listing: Listing, today: date | None = None) -> bool:
     return listing.date_until < (today or timezone.localdate())
+
+
+def listings_close_past(*, today: date | None = None) -> int:
+    """Beat: open offers and requests whose window has passed are closed (DESIGN §3)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    closed = Offer.objects.filter(status="open", available_until__lt=today).update(
+        status="closed", closed_at=now
+    )
+    closed += Request.objects.filter(status="open", wanted_until__lt=today).update(
+        status="closed", closed_at=now
+    )
+    return closed

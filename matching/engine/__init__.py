@@ -1,0 +1,44 @@
+"""The matching engine: pure numpy + OR-Tools, no Django (DESIGN §4).
+
+Typical use from a service::
+
+    problem = build_problem(offers, requests, today=today, excluded=pairs, reached_schools=schools)
+    result = match(problem)            # candidates (pruned) + exact lexicographic solve
+    for a in result.assignments:       # Assignment(offer_id, request_id, slots, score, explanation)
+        ...
+    result.stats                       # candidate pairs, slots filled, schools reached, seconds per phase
+
+Sharding: a call sees only the capacity it is given. For one landsdeel pass that landsdeel's
+requests and every open offer that could reach them (simplest: all open offers; the spatial
+index ignores far ones), with ``capacity_left`` net of everything already proposed, including
+proposals made by other shards' runs. Online offers serve every landsdeel, so runs that go in
+parallel can both spend the same online capacity: run shards one after the other, or give
+each a capacity budget, and keep the database constraint as the last guard. A national call
+has no such issue.
+"""
+
+from __future__ import annotations
+
+from .candidates import Candidates, generate_candidates
+from .problem import Offer, Problem, Request, build_problem
+from .rules import is_feasible, violated_rules
+from .scoring import explain, score_pair
+from .solver import Assignment, MatchResult, SolverError, match, solve
+
+__all__ = [
+    "Assignment",
+    "Candidates",
+    "MatchResult",
+    "Offer",
+    "Problem",
+    "Request",
+    "SolverError",
+    "build_problem",
+    "explain",
+    "generate_candidates",
+    "is_feasible",
+    "match",
+    "score_pair",
+    "solve",
+    "violated_rules",
+]

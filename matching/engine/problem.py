@@ -1,0 +1,334 @@
+"""Plain data containers of the matching engine (no Django).
+
+The caller (the Django services, the benchmarks, the tests) describes a run with two lists of
+frozen dataclasses, :class:`Offer` and :class:`Request`, plus three run-wide facts: the pairs that
+must never be proposed (declined, blocked by a coordinator, or already live), the schools that
+were already reached this school year, and "today". :func:`build_problem` turns them into a
+:class:`Problem`: the same lists plus a column store of numpy arrays (one row per offer or
+request) that the vectorised candidate generator and the solver work on.
+
+Column conventions (all arrays have one row per offer / request, in the order of the input lists):
+
+* sets of codes (levels, subjects, crebo) become bit masks over a vocabulary built from the codes
+  present in this problem (no hard-coded lists): a 2-D array ``(n, words)``; the dtype is the
+  smallest unsigned integer that holds the vocabulary (uint8/16/32), or uint64 words beyond 32
+  codes, so any number of distinct codes works;
+* dates are proleptic-Gregorian ordinals (``date.toordinal()``) in int32;
+* a missing distance limit is ``+inf``;
+* kinds are small integer codes (``Problem.kinds`` maps them back).
+
+Capacity semantics: ``Offer.capacity_left`` and ``Request.slots_left`` are what is still free
+after proposed and confirmed matches; the engine never touches existing matches (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+EARTH_RADIUS_KM = 6371.0
+DEFAULT_MAX_TRAVEL_KM = 50.0  # DESIGN §4 rule 4: no limit on either side means 50 km
+VOG_VALID_YEARS = 3  # DESIGN §3: a VOG counts when at most three years old
+# Rule 7 applies to student internships only; teacher internships carry no crebo codes.
+CREBO_KINDS: frozenset[str] = frozenset({"internship"})
+
+
+def _codes(value: Iterable[str] | None) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):  # a bare string is one code, not a set of characters
+        return frozenset((value,))
+    return frozenset(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """An open offer of a verified company, with what is left of its capacity.
+
+    ``lat``/``lon`` are the organisation's coordinates. ``crebo`` (internships) and ``vog_date``
+    are optional: left out they impose nothing (DESIGN §4). ``landsdeel`` is informational.
+    """
+
+    id: str
+    org_id: str
+    kind: str
+    levels: frozenset[str]
+    subjects: frozenset[str]
+    capacity_left: int
+    max_travel_km: float | None
+    online: bool
+    available_from: date
+    available_until: date
+    lat: float
+    lon: float
+    crebo: frozenset[str] = frozenset()
+    vog_date: date | None = None
+    landsdeel: str = ""
+
+    def __post_init__(self) -> None:
+        # Accept lists/sets from callers; store hashable frozensets.
+        object.__setattr__(self, "levels", _codes(self.levels))
+        object.__setattr__(self, "subjects", _codes(self.subjects))
+        object.__setattr__(self, "crebo", _codes(self.crebo))
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """An open request of a verified school (``org_id`` is the school), with the slots still wanted.
+
+    ``created`` orders requests for tie-breaks: smaller = earlier = preferred when everything
+    else is equal. Any orderable value works (an int sequence, a datetime, a timestamp).
+    """
+
+    id: str
+    org_id: str
+    kind: str
+    levels: frozenset[str]
+    subjects: frozenset[str]
+    slots_left: int
+    max_travel_km: float | None
+    online_ok: bool
+    wanted_from: date
+    wanted_until: date
+    lat: float
+    lon: float
+    crebo: frozenset[str] = frozenset()
+    vog_required: bool = False
+    landsdeel: str = ""
+    created: object = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "levels", _codes(self.levels))
+        object.__setattr__(self, "subjects", _codes(self.subjects))
+        object.__setattr__(self, "crebo", _codes(self.crebo))
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar date ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Codes → bit positions for one kind of code set (levels, subjects or crebo)."""
+
+    codes: tuple[str, ...]
+    dtype: np.dtype
+    words: int
+
+    @classmethod
+    def of(cls, sets: Iterable[frozenset[str]]) -> Vocabulary:
+        codes = tuple(sorted(set().union(*sets)))
+        n = len(codes)
+        if n <= 8:
+            return cls(codes, np.dtype(np.uint8), 1)
+        if n <= 16:
+            return cls(codes, np.dtype(np.uint16), 1)
+        if n <= 32:
+            return cls(codes, np.dtype(np.uint32), 1)
+        return cls(codes, np.dtype(np.uint64), math.ceil(n / 64))
+
+    def masks(self, sets: Sequence[frozenset[str]]) -> np.ndarray:
+        """``(len(sets), words)`` array of bit masks; identical sets are encoded once."""
+        bit = {code: i for i, code in enumerate(self.codes)}
+        cache: dict[frozenset[str], int] = {}
+        ints: list[int] = []
+        for s in sets:
+            m = cache.get(s)
+            if m is None:
+                m = 0
+                for code in s:
+                    m |= 1 << bit[code]
+                cache[s] = m
+            ints.append(m)
+        out = np.zeros((len(sets), self.words), dtype=self.dtype)
+        full = (1 << 64) - 1
+        for w in range(self.words):
+            out[:, w] = np.fromiter(((m >> (64 * w)) & full for m in ints), dtype=self.dtype, count=len(ints))
+        return out
+
+
+@dataclass(slots=True)
+class Problem:
+    """One matching run: the inputs plus their column store (see the module docstring)."""
+
+    offers: list[Offer]
+    requests: list[Request]
+    today: date
+    kinds: tuple[str, ...]
+    schools: tuple[str, ...]
+    school_reached: np.ndarray  # bool per school
+    excluded_keys: np.ndarray  # sorted int64 keys offer_index * n_requests + request_index
+    level_vocab: Vocabulary
+    subject_vocab: Vocabulary
+    crebo_vocab: Vocabulary
+    # offer columns
+    o_kind: np.ndarray
+    o_levels: np.ndarray
+    o_subjects: np.ndarray
+    o_crebo: np.ndarray
+    o_capacity: np.ndarray  # int64
+    o_limit: np.ndarray  # float64 km, inf = no limit
+    o_online: np.ndarray
+    o_from: np.ndarray  # int32 ordinals
+    o_until: np.ndarray
+    o_lat: np.ndarray  # float64 degrees
+    o_lon: np.ndarray
+    o_vog_from: np.ndarray  # int32 ordinal of the VOG date (max int when none)
+    o_vog_until: np.ndarray  # last day the VOG is valid (min int when none)
+    # request columns
+    r_kind: np.ndarray
+    r_levels: np.ndarray
+    r_subjects: np.ndarray
+    r_crebo: np.ndarray
+    r_slots: np.ndarray  # int64
+    r_limit: np.ndarray
+    r_online_ok: np.ndarray
+    r_from: np.ndarray
+    r_until: np.ndarray
+    r_lat: np.ndarray
+    r_lon: np.ndarray
+    r_vog_required: np.ndarray
+    r_school: np.ndarray  # int32 index into ``schools``
+    r_rank: np.ndarray  # int32 creation rank: 0 = earliest
+    _offer_index: dict[str, int] = field(default_factory=dict)
+    _request_index: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_offers(self) -> int:
+        return len(self.offers)
+
+    @property
+    def n_requests(self) -> int:
+        return len(self.requests)
+
+    def offer_index(self, offer_id: str) -> int:
+        if not self._offer_index:
+            self._offer_index.update((o.id, i) for i, o in enumerate(self.offers))
+        return self._offer_index[offer_id]
+
+    def request_index(self, request_id: str) -> int:
+        if not self._request_index:
+            self._request_index.update((r.id, i) for i, r in enumerate(self.requests))
+        return self._request_index[request_id]
+
+    def is_excluded(self, offer_index: np.ndarray, request_index: np.ndarray) -> np.ndarray:
+        """Vectorised rule-6 lookup: which of these (offer, request) index pairs are excluded."""
+        if self.excluded_keys.size == 0:
+            return np.zeros(np.shape(offer_index), dtype=bool)
+        keys = offer_index.astype(np.int64) * self.n_requests + request_index
+        pos = np.searchsorted(self.excluded_keys, keys)
+        pos[pos == self.excluded_keys.size] = 0
+        return self.excluded_keys[pos] == keys
+
+
+_INT32_MAX = np.iinfo(np.int32).max
+_INT32_MIN = np.iinfo(np.int32).min
+
+
+def build_problem(
+    offers: Sequence[Offer],
+    requests: Sequence[Request],
+    *,
+    today: date,
+    excluded: Iterable[tuple[str, str]] = (),
+    reached_schools: Iterable[str] = (),
+) -> Problem:
+    """Build a :class:`Problem` from lists; linear time, ~1 s for the national scale.
+
+    ``excluded`` holds (offer_id, request_id) pairs never to propose (rule 6); pairs naming an
+    offer or request that is not in the lists are ignored. ``reached_schools`` are school
+    org_ids with a proposed, confirmed or completed activity this school year: they earn no
+    reach bonus (DESIGN §4 (a)).
+
+    Callers filter for rule 6's "open, verified" themselves and pass remaining capacities.
+    """
+    offers = list(offers)
+    requests = list(requests)
+    kinds = tuple(sorted({o.kind for o in offers} | {r.kind for r in requests}))
+    kind_code = {k: i for i, k in enumerate(kinds)}
+    level_vocab = Vocabulary.of([o.levels for o in offers] + [r.levels for r in requests])
+    subject_vocab = Vocabulary.of([o.subjects for o in offers] + [r.subjects for r in requests])
+    crebo_vocab = Vocabulary.of([o.crebo for o in offers] + [r.crebo for r in requests])
+
+    school_ids: dict[str, int] = {}
+    for r in requests:
+        school_ids.setdefault(r.org_id, len(school_ids))
+    reached = set(reached_schools)
+    schools = tuple(school_ids)
+
+    n_o = len(offers)
+
+    def col(values: Iterable[object], dtype: type | np.dtype, count: int) -> np.ndarray:
+        return np.fromiter(values, dtype=dtype, count=count)
+
+    def limit(value: float | None) -> float:
+        return math.inf if value is None else float(value)
+
+    o_vog_from = col((o.vog_date.toordinal() if o.vog_date else _INT32_MAX for o in offers), np.int32, n_o)
+    o_vog_until = col(
+        (add_years(o.vog_date, VOG_VALID_YEARS).toordinal() if o.vog_date else _INT32_MIN for o in offers),
+        np.int32,
+        n_o,
+    )
+
+    n_r = len(requests)
+    # Creation rank: a stable sort keeps list order for equal (or incomparable-free equal) keys.
+    order = sorted(range(n_r), key=lambda i: requests[i].created)  # type: ignore[arg-type, return-value]
+    rank = np.empty(n_r, dtype=np.int32)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(n_r, dtype=np.int32)
+
+    problem = Problem(
+        offers=offers,
+        requests=requests,
+        today=today,
+        kinds=kinds,
+        schools=schools,
+        school_reached=np.fromiter((s in reached for s in schools), dtype=bool, count=len(schools)),
+        excluded_keys=np.empty(0, dtype=np.int64),
+        level_vocab=level_vocab,
+        subject_vocab=subject_vocab,
+        crebo_vocab=crebo_vocab,
+        o_kind=col((kind_code[o.kind] for o in offers), np.int8, n_o),
+        o_levels=level_vocab.masks([o.levels for o in offers]),
+        o_subjects=subject_vocab.masks([o.subjects for o in offers]),
+        o_crebo=crebo_vocab.masks([o.crebo for o in offers]),
+        o_capacity=col((max(0, o.capacity_left) for o in offers), np.int64, n_o),
+        o_limit=col((limit(o.max_travel_km) for o in offers), np.float64, n_o),
+        o_online=col((bool(o.online) for o in offers), bool, n_o),
+        o_from=col((o.available_from.toordinal() for o in offers), np.int32, n_o),
+        o_until=col((o.available_until.toordinal() for o in offers), np.int32, n_o),
+        o_lat=col((o.lat for o in offers), np.float64, n_o),
+        o_lon=col((o.lon for o in offers), np.float64, n_o),
+        o_vog_from=o_vog_from,
+        o_vog_until=o_vog_until,
+        r_kind=col((kind_code[r.kind] for r in requests), np.int8, n_r),
+        r_levels=level_vocab.masks([r.levels for r in requests]),
+        r_subjects=subject_vocab.masks([r.subjects for r in requests]),
+        r_crebo=crebo_vocab.masks([r.crebo for r in requests]),
+        r_slots=col((max(0, r.slots_left) for r in requests), np.int64, n_r),
+        r_limit=col((limit(r.max_travel_km) for r in requests), np.float64, n_r),
+        r_online_ok=col((bool(r.online_ok) for r in requests), bool, n_r),
+        r_from=col((r.wanted_from.toordinal() for r in requests), np.int32, n_r),
+        r_until=col((r.wanted_until.toordinal() for r in requests), np.int32, n_r),
+        r_lat=col((r.lat for r in requests), np.float64, n_r),
+        r_lon=col((r.lon for r in requests), np.float64, n_r),
+        r_vog_required=col((bool(r.vog_required) for r in requests), bool, n_r),
+        r_school=col((school_ids[r.org_id] for r in requests), np.int32, n_r),
+        r_rank=rank,
+    )
+    keys = []
+    for offer_id, request_id in excluded:
+        try:
+            keys.append(problem.offer_index(offer_id) * n_r + problem.request_index(request_id))
+        except KeyError:
+            continue
+    problem.excluded_keys = np.unique(np.asarray(keys, dtype=np.int64))
+    return problem

@@ -1,0 +1,439 @@
+"""Matcher runs: from the database to the engine and back (DESIGN §4 "Triggers").
+
+A run is a row first (`MatchingRun`, the durable queue entry) and a Celery task second. Runs are
+idempotent: the engine never sees pairs that have (or had) a match, the persist step re-checks
+capacity under row locks, and a partial unique constraint allows one live match per pair.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import User
+from matching import engine
+from matching.models import BlockedPair, Match, MatchingRun, Offer, Request
+from taxonomy.holidays import school_year_of
+from taxonomy.regions import Landsdeel, provinces_of
+
+log = structlog.get_logger(__name__)
+
+NATIONAL = "national"
+SCOPES = (*Landsdeel.values, NATIONAL)
+# Long enough to fold a burst of edits into one run, short enough for a proposal within 5 s.
+DEBOUNCE_SECONDS = 2
+
+
+@dataclass
+class Loaded:
+    problem: engine.Problem
+    offer_ids: dict[str, int]
+    request_ids: dict[str, int]
+    seconds: float
+
+
+def load_problem(
+    *, landsdeel: str | None = None, province: str | None = None, today: date | None = None
+) -> Loaded:
+    """Open offers and requests of verified organisations with free slots, as engine input.
+
+    Only the rules of DESIGN §4 decide; items whose window has passed are closed by a beat task
+    (`listings_close_past`), not silently skipped here.
+
+    A regional run takes the requests of its region and every offer (the engine's spatial index
+    ignores the far ones; online offers reach every region).
+    """
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    request_rows = Request.objects.filter(
+        status=Request.Status.OPEN,
+        organisation__verified_at__isnull=False,
+        committed__lt=F("slots"),
+    )
+    if province:
+        request_rows = request_rows.filter(organisation__province=province)
+    elif landsdeel and landsdeel != NATIONAL:
+        request_rows = request_rows.filter(organisation__province__in=provinces_of(landsdeel))
+    offer_rows = Offer.objects.filter(
+        status=Offer.Status.OPEN,
+        organisation__verified_at__isnull=False,
+        committed__lt=F("capacity"),
+    )
+    offers = []
+    offer_ids: dict[str, int] = {}
+    for (
+        pk,
+        org,
+        kind,
+        levels,
+        subjects,
+        cap,
+        committed,
+        travel,
+        online,
+        start,
+        end,
+        lat,
+        lon,
+        crebo,
+        vog,
+        region,
+    ) in offer_rows.values_list(
+        "pk",
+        "organisation_id",
+        "kind",
+        "levels",
+        "subjects",
+        "capacity",
+        "committed",
+        "max_travel_km",
+        "online",
+        "available_from",
+        "available_until",
+        "organisation__latitude",
+        "organisation__longitude",
+        "crebo",
+        "vog_date",
+        "organisation__landsdeel",
+    ).iterator(chunk_size=5000):
+        key = str(pk)
+        offer_ids[key] = pk
+        offers.append(
+            engine.Offer(
+                id=key,
+                org_id=str(org),
+                kind=kind,
+                levels=levels,
+                subjects=subjects,
+                capacity_left=cap - committed,
+                max_travel_km=travel,
+                online=online,
+                available_from=start,
+                available_until=end,
+                lat=lat,
+                lon=lon,
+                crebo=crebo,
+                vog_date=vog,
+                landsdeel=region,
+            )
+        )
+    requests = []
+    request_ids: dict[str, int] = {}
+    for (
+        pk,
+        org,
+        kind,
+        levels,
+        subjects,
+        slots,
+        committed,
+        travel,
+        online_ok,
+        start,
+        end,
+        lat,
+        lon,
+        crebo,
+        vog_required,
+        region,
+    ) in request_rows.values_list(
+        "pk",
+        "organisation_id",
+        "kind",
+        "levels",
+        "subjects",
+        "slots",
+        "committed",
+        "max_travel_km",
+        "online_ok",
+        "wanted_from",
+        "wanted_until",
+        "organisation__latitude",
+        "organisation__longitude",
+        "crebo",
+        "vog_required",
+        "organisation__landsdeel",
+    ).iterator(chunk_size=5000):
+        key = str(pk)
+        request_ids[key] = pk
+        requests.append(
+            engine.Request(
+                id=key,
+                org_id=str(org),
+                kind=kind,
+                levels=levels,
+                subjects=subjects,
+                slots_left=slots - committed,
+                max_travel_km=travel,
+                online_ok=online_ok,
+                wanted_from=start,
+                wanted_until=end,
+                lat=lat,
+                lon=lon,
+                crebo=crebo,
+                vog_required=vog_required,
+                landsdeel=region,
+                created=pk,
+            )
+        )
+    request_pks = list(request_ids.values())
+    excluded = set()
+    # Every pair that has or had a match is never proposed again by the matcher; blocked pairs neither.
+    for chunk_start in range(0, len(request_pks), 20000):
+        chunk = request_pks[chunk_start : chunk_start + 20000]
+        excluded.update(
+            (str(o), str(r))
+            for o, r in Match.objects.filter(request_id__in=chunk).values_list("offer_id", "request_id")
+        )
+        excluded.update(
+            (str(o), str(r))
+            for o, r in BlockedPair.objects.filter(request_id__in=chunk).values_list("offer_id", "request_id")
+        )
+    year_start, year_end = school_year_of(today)
+    reached = (
+        {
+            str(org)
+            for org in Match.objects.filter(
+                status__in=Match.COMMITTING,
+                request__organisation__in={int(r.org_id) for r in requests},
+            )
+            .filter(Q(activity_date__isnull=True) | Q(activity_date__range=(year_start, year_end)))
+            .values_list("request__organisation_id", flat=True)
+            .distinct()
+        }
+        if requests
+        else set()
+    )
+    problem = engine.build_problem(offers, requests, today=today, excluded=excluded, reached_schools=reached)
+    return Loaded(
+        problem=problem, offer_ids=offer_ids, request_ids=request_ids, seconds=time.perf_counter() - started
+    )
+
+
+def _advisory_lock(scope: str) -> None:
+    """Serialise persisting per scope on PostgreSQL (released at the end of the transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [4242, zlib.crc32(scope.encode()) & 0x7FFFFFFF]
+            )
+
+
+def _add_committed(model: type[Offer] | type[Request], increments: dict[int, int]) -> None:
+    if not increments:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    items = list(increments.items())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(items), 5000):
+                chunk = items[start : start + 5000]
+                values = ", ".join(["(%s, %s)"] * len(chunk))
+                params = [v for pair in chunk for v in pair]
+                cursor.execute(
+                    f"UPDATE {table} AS t SET committed = t.committed + v.n "  # noqa: S608 (names from the model)
+                    f"FROM (VALUES {values}) AS v(id, n) WHERE t.id = v.id",
+                    params,
+                )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET committed = committed + %s WHERE id = %s",  # noqa: S608
+                [(n, pk) for pk, n in items],
+            )
+
+
+def persist(
+    *, loaded: Loaded, result: engine.MatchResult, scope: str, run_id: int | None = None
+) -> list[Match]:
+    """Write the engine's assignments as proposals, re-checking capacity under row locks."""
+    assignments = result.assignments
+    if not assignments:
+        return []
+    with transaction.atomic():
+        _advisory_lock(scope)
+        offer_pks = sorted({loaded.offer_ids[a.offer_id] for a in assignments})
+        request_pks = sorted({loaded.request_ids[a.request_id] for a in assignments})
+        free_offer: dict[int, int] = {}
+        free_request: dict[int, int] = {}
+        # Lock in a fixed order (offers, then requests, by id) so concurrent runs cannot deadlock.
+        for pks, model, free, limit in (
+            (offer_pks, Offer, free_offer, "capacity"),
+            (request_pks, Request, free_request, "slots"),
+        ):
+            for start in range(0, len(pks), 10000):
+                rows = (
+                    model.objects.select_for_update()
+                    .filter(pk__in=pks[start : start + 10000], status="open")
+                    .order_by("pk")
+                    .values_list("pk", limit, "committed")
+                )
+                free.update({pk: total - committed for pk, total, committed in rows})
+        live = set()
+        for start in range(0, len(request_pks), 10000):
+            live.update(
+                Match.objects.filter(
+                    request_id__in=request_pks[start : start + 10000], status__in=Match.LIVE
+                ).values_list("offer_id", "request_id")
+            )
+        now = timezone.now()
+        expires = now + timezone.timedelta(days=7)
+        new: list[Match] = []
+        add_offer: dict[int, int] = {}
+        add_request: dict[int, int] = {}
+        dates = {}
+        for a in assignments:
+            o, r = loaded.offer_ids[a.offer_id], loaded.request_ids[a.request_id]
+            slots = min(a.slots, free_offer.get(o, 0), free_request.get(r, 0))
+            if slots < 1 or (o, r) in live:
+                continue  # someone else took it meanwhile; the next run tries again
+            free_offer[o] -= slots
+            free_request[r] -= slots
+            add_offer[o] = add_offer.get(o, 0) + slots
+            add_request[r] = add_request.get(r, 0) + slots
+            explanation = a.explanation or {}
+            start = explanation.get("overlap_from")
+            dates[(o, r)] = date.fromisoformat(start) if isinstance(start, str) else None
+            new.append(
+                Match(
+                    offer_id=o,
+                    request_id=r,
+                    slots=slots,
+                    score=a.score,
+                    explanation=explanation,
+                    run_id=run_id,
+                    source=Match.Source.MATCHER,
+                    expires_at=expires,
+                    activity_date=dates[(o, r)],
+                    created_at=now,
+                )
+            )
+        _add_committed(Offer, add_offer)
+        _add_committed(Request, add_request)
+        Match.objects.bulk_create(new, batch_size=2000)
+    log.info("matcher.persisted", scope=scope, proposals=len(new), dropped=len(assignments) - len(new))
+    return new
+
+
+def run_now(
+    *, scope: str, province: str | None = None, run_id: int | None = None, k: int | None = None
+) -> dict[str, Any]:
+    """Load, solve and persist synchronously; returns the run's figures."""
+    t0 = time.perf_counter()
+    loaded = load_problem(landsdeel=scope, province=province)
+    t1 = time.perf_counter()
+    result = engine.match(loaded.problem, **({"k": k} if k is not None else {}))
+    t2 = time.perf_counter()
+    created = persist(loaded=loaded, result=result, scope=scope, run_id=run_id)
+    t3 = time.perf_counter()
+    stats = dict(result.stats)
+    stats.update(
+        offers=loaded.problem.n_offers,
+        requests=loaded.problem.n_requests,
+        proposals=len(created),
+        slots_proposed=sum(m.slots for m in created),
+        seconds_load=round(t1 - t0, 3),
+        seconds_engine=round(t2 - t1, 3),
+        seconds_persist=round(t3 - t2, 3),
+        seconds_total=round(t3 - t0, 3),
+    )
+    return stats
+
+
+# --- Scheduling -----------------------------------------------------------------------------------
+
+
+def _enqueue(run_id: int, countdown: int = 0) -> None:
+    from matching.tasks import run_matcher_task
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_matcher_task.apply(args=(run_id,))
+    else:
+        run_matcher_task.apply_async(args=(run_id,), countdown=countdown)
+
+
+def run_schedule(
+    *,
+    scope: str,
+    trigger: str = MatchingRun.Trigger.CHANGE,
+    by: User | None = None,
+    countdown: int | None = None,
+) -> MatchingRun:
+    """Queue a run for a scope, debounced: while one is pending, later triggers join it."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    countdown = DEBOUNCE_SECONDS if countdown is None else countdown
+    not_before = timezone.now() + timezone.timedelta(seconds=countdown)
+    try:
+        with transaction.atomic():
+            run = MatchingRun.objects.create(
+                scope=scope, trigger=trigger, requested_by=by, not_before=not_before
+            )
+    except IntegrityError:
+        existing = MatchingRun.objects.filter(scope=scope, status=MatchingRun.Status.PENDING).first()
+        if existing is not None:
+            return existing
+        raise
+    transaction.on_commit(partial(_enqueue, run.pk, countdown), robust=True)
+    return run
+
+
+def on_listing_changed(landsdeel: str) -> None:
+    run_schedule(scope=landsdeel)
+
+
+def run_execute(*, run_id: int) -> bool:
+    """Claim a pending run (only one worker can) and do it. True when this call ran it."""
+    claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.PENDING).update(
+        status=MatchingRun.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return False
+    run = MatchingRun.objects.get(pk=run_id)
+    try:
+        stats = run_now(scope=run.scope, run_id=run.pk)
+    except Exception as exc:
+        MatchingRun.objects.filter(pk=run_id).update(
+            status=MatchingRun.Status.FAILED if run.attempts >= 3 else MatchingRun.Status.PENDING,
+            error=repr(exc)[:2000],
+            finished_at=timezone.now(),
+        )
+        log.exception("matcher.run_failed", run=run_id)
+        raise
+    MatchingRun.objects.filter(pk=run_id).update(
+        status=MatchingRun.Status.DONE, finished_at=timezone.now(), stats=stats
+    )
+    log.info("matcher.run_done", run=run_id, scope=run.scope, proposals=stats.get("proposals"))
+    return True
+
+
+def runs_sweep(*, stuck_after_minutes: int = 30, limit: int = 50) -> int:
+    """Beat: re-enqueue pending runs the broker lost, and free runs whose worker died."""
+    now = timezone.now()
+    MatchingRun.objects.filter(
+        status=MatchingRun.Status.RUNNING,
+        started_at__lt=now - timezone.timedelta(minutes=stuck_after_minutes),
+    ).exclude(scope__in=MatchingRun.objects.filter(status=MatchingRun.Status.PENDING).values("scope")).update(
+        status=MatchingRun.Status.PENDING
+    )
+    due = list(
+        MatchingRun.objects.filter(
+            status=MatchingRun.Status.PENDING, not_before__lt=now - timezone.timedelta(seconds=30)
+        ).values_list("pk", flat=True)[:limit]
+    )
+    for run_id in due:
+        _enqueue(run_id)
+    return len(due)
+
+
+def runs_schedule_all(*, trigger: str = MatchingRun.Trigger.NIGHTLY) -> list[MatchingRun]:
+    return [run_schedule(scope=scope, trigger=trigger, countdown=0) for scope in Landsdeel.values]

@@ -1,0 +1,32 @@
+"""Celery tasks: thin wrappers that take ids and call services (STYLE §7)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from matching.services import listings, matches, runs
+
+
+@shared_task(acks_late=True)
+def run_matcher_task(run_id: int) -> bool:
+    # Idempotent by claim: a redelivered message finds the run no longer pending and does nothing.
+    return runs.run_execute(run_id=run_id)
+
+
+@shared_task
+def nightly_full_run() -> int:
+    return len(runs.runs_schedule_all())
+
+
+@shared_task
+def sweep_runs() -> int:
+    return runs.runs_sweep()
+
+
+@shared_task
+def expire_and_complete_matches() -> dict[str, int]:
+    return {
+        "expired": matches.expire_overdue(),
+        "completed": matches.complete_past(),
+        "listings_closed": listings.listings_close_past(),
+    }

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from matching.services.offers import offer_create, offer_publish
+from matching.services.requests import request_create, request_publish
+
+SOON = date.today() + timedelta(days=20)
+LATER = date.today() + timedelta(days=120)
+
+
+def open_offer(org, by, **over):
+    data = {
+        "kind": "guest_lesson",
+        "title": "Gastles robotica",
+        "description": "Over ICT.",
+        "levels": ["havo", "vwo"],
+        "subjects": ["ict"],
+        "capacity": 2,
+        "available_from": SOON,
+        "available_until": LATER,
+    }
+    return offer_publish(offer=offer_create(organisation=org, by=by, **(data | over)), by=by)
+
+
+def open_request(org, by, **over):
+    data = {
+        "kind": "guest_lesson",
+        "title": "Gastles gezocht",
+        "description": "Havo 4.",
+        "levels": ["havo"],
+        "subjects": [],
+        "slots": 1,
+        "wanted_from": SOON,
+        "wanted_until": LATER,
+    }
+    return request_publish(request=request_create(organisation=org, by=by, **(data | over)), by=by)

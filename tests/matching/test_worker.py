@@ -1,0 +1,88 @@
+"""The production path: publish → Redis → a real Celery worker → a proposal in PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from matching.models import Match, MatchingRun
+from tests.factories import MembershipFactory, OrganisationFactory
+from tests.matching.helpers import open_offer, open_request
+
+pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker():
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config.celery_app",
+            "worker",
+            "-Q",
+            "default,matching,notifications",
+            "--concurrency",
+            "1",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_publish_reaches_a_proposal_through_the_worker(worker, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    company = OrganisationFactory(kind="company", at="Zwolle")
+    hr = MembershipFactory(organisation=company, is_admin=True).user
+    school = OrganisationFactory(kind="school", at="Zwolle")
+    teacher = MembershipFactory(organisation=school).user
+    open_offer(company, hr)
+    started = time.monotonic()
+    open_request(school, teacher)
+    assert _wait_for(lambda: Match.objects.filter(request__organisation=school).exists(), 60), (
+        worker.stdout.read1().decode() if worker.poll() is not None else "worker still running, no proposal"
+    )
+    elapsed = time.monotonic() - started
+    assert MatchingRun.objects.filter(status="done").exists()
+    assert Match.objects.count() == 1
+    print(f"publish → proposal visible in {elapsed:.1f} s")

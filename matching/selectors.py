@@ -65,3 +65,46 @@ def request_get_for(user: User, request_id: int, *, write: bool = False) -> Requ
     if write and not can_edit(user, request):
         raise PermissionDenied
     return request
+
+
+def matches_visible_to(user: User) -> QuerySet:
+    """Matches of the person's organisations (either side), and for coordinators their provinces."""
+    from matching.models import Match
+
+    rows = Match.objects.select_related("offer__organisation", "request__organisation")
+    if user.is_superuser:
+        return rows
+    org_ids = _member_org_ids(user)
+    condition = Q(offer__organisation_id__in=org_ids) | Q(request__organisation_id__in=org_ids)
+    if user.is_coordinator:
+        provinces = user.coordinator_provinces
+        condition |= Q(request__organisation__province__in=provinces) | Q(
+            offer__organisation__province__in=provinces
+        )
+    return rows.filter(condition)
+
+
+def match_get_for(user: User, match_id: int, *, write: bool = False):  # noqa: ANN201
+    match = get_object_or_404(matches_visible_to(user), pk=match_id)
+    if write and not (
+        match.offer.organisation_id in _member_org_ids(user)
+        or match.request.organisation_id in _member_org_ids(user)
+    ):
+        raise PermissionDenied
+    return match
+
+
+def match_contacts_visible(user: User, match) -> bool:  # noqa: ANN001
+    """E-mail and phone of the other side appear only after confirmation (DESIGN §5)."""
+    return match.status in ("confirmed", "completed", "evaluated")
+
+
+def match_contacts(match) -> dict[str, list[dict[str, str]]]:  # noqa: ANN001
+    """The people of both sides, for a confirmed match."""
+    result: dict[str, list[dict[str, str]]] = {}
+    for side, org_id in (("school", match.request.organisation_id), ("company", match.offer.organisation_id)):
+        people = (
+            Membership.objects.filter(organisation_id=org_id).select_related("user").order_by("-is_admin")
+        )
+        result[side] = [{"name": m.user.name, "email": m.user.email, "phone": m.user.phone} for m in people]
+    return result

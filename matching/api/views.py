@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request as ApiRequest
@@ -103,8 +103,41 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
             response = exception_handler(exc, self.get_exception_handler_context())
             if response is not None:
+                if getattr(exc, "code", None) in ("capacity", "duplicate"):
+                    response.status_code = status.HTTP_409_CONFLICT
                 return response
         return super().handle_exception(exc)
+
+
+class AskInput(serializers.Serializer):
+    request = serializers.IntegerField(help_text="One of your school's open requests.")
+    slots = serializers.IntegerField(min_value=1, default=1)
+
+
+class ProposeInput(serializers.Serializer):
+    offer = serializers.IntegerField(help_text="One of your company's open offers.")
+    slots = serializers.IntegerField(min_value=1, default=1)
+
+
+def _self_service(user, offer_id: int, request_id: int, slots: int, source: str) -> Response:  # noqa: ANN001
+    from matching.api.matches import MatchOutputSerializer
+    from matching.services import matches
+
+    offer = selectors.offer_get_for(user, offer_id)
+    listing_request = selectors.request_get_for(user, request_id)
+    own = offer if source == "company" else listing_request
+    if not selectors.can_edit(user, own):
+        raise PermissionDenied(_("Only members of the organisation can do this."))
+    match = matches.match_propose(offer=offer, request=listing_request, slots=slots, source=source, by=user)
+    return Response(
+        MatchOutputSerializer(match, context={"request": _RequestShim(user)}).data,
+        status=status.HTTP_201_CREATED,
+    )
+
+
+class _RequestShim:
+    def __init__(self, user) -> None:  # noqa: ANN001
+        self.user = user
 
 
 @extend_schema(request=OfferInputSerializer, responses=OfferOutputSerializer)
@@ -118,6 +151,16 @@ class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     filterset_class = OfferFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "available_from", "available_until", "capacity"]
 
+    @extend_schema(request=AskInput, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def ask(self, request: ApiRequest, pk: str | None = None) -> Response:
+        """A school asks this open offer directly for one of its requests; the company answers."""
+        data = AskInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _self_service(
+            request.user, int(pk), data.validated_data["request"], data.validated_data["slots"], "school"
+        )
+
 
 @extend_schema(request=RequestInputSerializer, responses=RequestOutputSerializer)
 class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
@@ -129,3 +172,13 @@ class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateMode
     output_serializer = RequestOutputSerializer
     filterset_class = RequestFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "wanted_from", "wanted_until", "slots"]
+
+    @extend_schema(request=ProposeInput, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def propose(self, request: ApiRequest, pk: str | None = None) -> Response:
+        """A company offers one of its open offers to this request; the school answers."""
+        data = ProposeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _self_service(
+            request.user, data.validated_data["offer"], int(pk), data.validated_data["slots"], "company"
+        )

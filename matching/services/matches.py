@@ -118,6 +118,10 @@ def match_propose(
             raise ValidationError(_("A coordinator has blocked this pair."))
         if Match.objects.filter(offer=offer, request=request, status=Match.Status.DECLINED).exists():
             raise ValidationError(_("This pair was declined before and is not proposed again."))
+    if explanation is None:
+        from matching.services.runs import pair_explanation
+
+        score, explanation = pair_explanation(offer, request)
     _commit(Offer, offer.pk, slots)
     _commit(Request, request.pk, slots)
     now = timezone.now()

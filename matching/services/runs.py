@@ -437,3 +437,45 @@ def runs_sweep(*, stuck_after_minutes: int = 30, limit: int = 50) -> int:
 
 def runs_schedule_all(*, trigger: str = MatchingRun.Trigger.NIGHTLY) -> list[MatchingRun]:
     return [run_schedule(scope=scope, trigger=trigger, countdown=0) for scope in Landsdeel.values]
+
+
+def pair_explanation(offer: Offer, request: Request) -> tuple[float, dict[str, Any]]:
+    """Score and "why this match" for one pair, for proposals made by hand or self-service."""
+    o, r = offer.organisation, request.organisation
+    e_offer = engine.Offer(
+        id=str(offer.pk),
+        org_id=str(o.pk),
+        kind=offer.kind,
+        levels=offer.levels,
+        subjects=offer.subjects,
+        capacity_left=offer.free,
+        max_travel_km=offer.max_travel_km,
+        online=offer.online,
+        available_from=offer.available_from,
+        available_until=offer.available_until,
+        lat=o.latitude,
+        lon=o.longitude,
+        crebo=offer.crebo,
+        vog_date=offer.vog_date,
+        landsdeel=o.landsdeel,
+    )
+    e_request = engine.Request(
+        id=str(request.pk),
+        org_id=str(r.pk),
+        kind=request.kind,
+        levels=request.levels,
+        subjects=request.subjects,
+        slots_left=request.free,
+        max_travel_km=request.max_travel_km,
+        online_ok=request.online_ok,
+        wanted_from=request.wanted_from,
+        wanted_until=request.wanted_until,
+        lat=r.latitude,
+        lon=r.longitude,
+        crebo=request.crebo,
+        vog_required=request.vog_required,
+        landsdeel=r.landsdeel,
+    )
+    score, _components = engine.score_pair(e_offer, e_request)
+    reached = Match.objects.filter(request__organisation=r, status__in=Match.COMMITTING).exists()
+    return score, engine.explain(e_offer, e_request, school_reached=reached, score=score)

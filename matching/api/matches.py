@@ -1,0 +1,157 @@
+"""Matches in the REST API: list/detail and the actions accept, decline, cancel, complete, feedback."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request as ApiRequest
+from rest_framework.response import Response
+
+from matching import selectors
+from matching.api.serializers import OrganisationBriefSerializer
+from matching.models import Match
+from matching.services import matches
+
+
+class MatchOutputSerializer(serializers.ModelSerializer):
+    offer = serializers.SerializerMethodField()
+    request = serializers.SerializerMethodField()
+    contacts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = [
+            "id",
+            "status",
+            "source",
+            "slots",
+            "score",
+            "explanation",
+            "offer",
+            "request",
+            "activity_date",
+            "expires_at",
+            "school_accepted_at",
+            "company_accepted_at",
+            "confirmed_at",
+            "end_reason",
+            "created_at",
+            "contacts",
+        ]
+        read_only_fields = fields
+
+    def get_offer(self, match: Match) -> dict:
+        return {
+            "id": match.offer_id,
+            "title": match.offer.title,
+            "kind": match.offer.kind,
+            "organisation": OrganisationBriefSerializer(match.offer.organisation).data,
+        }
+
+    def get_request(self, match: Match) -> dict:
+        return {
+            "id": match.request_id,
+            "title": match.request.title,
+            "kind": match.request.kind,
+            "organisation": OrganisationBriefSerializer(match.request.organisation).data,
+        }
+
+    def get_contacts(self, match: Match) -> dict | None:
+        user = self.context["request"].user
+        if not selectors.match_contacts_visible(user, match):
+            return None
+        return selectors.match_contacts(match)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class FeedbackInput(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class MatchFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=Match.Status.choices)
+
+    class Meta:
+        model = Match
+        fields = ["status", "source"]
+
+
+class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Matches of your organisation (and, for coordinators, of their provinces)."""
+
+    queryset = Match.objects.none()
+    serializer_class = MatchOutputSerializer
+    filterset_class = MatchFilter
+    ordering_fields = ["created_at", "activity_date", "score"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Match]:
+        if getattr(self, "swagger_fake_view", False):
+            return Match.objects.none()
+        return selectors.matches_visible_to(self.request.user)
+
+    def _writable(self) -> Match:
+        match = self.get_object()
+        return selectors.match_get_for(self.request.user, match.pk, write=True)
+
+    def _out(self, match: Match) -> Response:
+        match.refresh_from_db()
+        return Response(self.get_serializer(match).data)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ValidationError):
+            from config.api import exception_handler
+
+            response = exception_handler(exc, self.get_exception_handler_context())
+            if response is not None:
+                if getattr(exc, "code", None) in ("state", "capacity", "duplicate", "too_early"):
+                    response.status_code = status.HTTP_409_CONFLICT
+                return response
+        return super().handle_exception(exc)
+
+    @extend_schema(request=None, responses=MatchOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: ApiRequest, pk: str | None = None) -> Response:
+        return self._out(matches.match_accept(match=self._writable(), by=request.user))
+
+    @extend_schema(request=ReasonInput, responses=MatchOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: ApiRequest, pk: str | None = None) -> Response:
+        data = ReasonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(
+            matches.match_decline(match=self._writable(), by=request.user, **data.validated_data)
+        )
+
+    @extend_schema(request=CancelInput, responses=MatchOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: ApiRequest, pk: str | None = None) -> Response:
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(matches.match_cancel(match=self._writable(), by=request.user, **data.validated_data))
+
+    @extend_schema(request=None, responses=MatchOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: ApiRequest, pk: str | None = None) -> Response:
+        return self._out(matches.match_complete(match=self._writable(), by=request.user))
+
+    @extend_schema(request=FeedbackInput, responses=MatchOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request: ApiRequest, pk: str | None = None) -> Response:
+        data = FeedbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        match = self._writable()
+        matches.match_feedback(match=match, by=request.user, **data.validated_data)
+        return self._out(match)

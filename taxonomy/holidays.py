@@ -182,14 +182,29 @@ def _holidays() -> tuple[Holiday, ...]:
     return tuple(sorted(holidays, key=lambda h: (h.start, h.region, h.name)))
 
 
+def _merged() -> tuple[Holiday, ...]:
+    """The committed table with the admins' additions and corrections (SchoolHoliday rows) applied."""
+    rows = {(h.school_year, h.name, h.region): h for h in _holidays()}
+    try:
+        from taxonomy.models import SchoolHoliday
+
+        for extra in SchoolHoliday.objects.all():
+            rows[(extra.school_year, extra.name, extra.region)] = Holiday(
+                extra.school_year, extra.name, extra.region, extra.start, extra.end
+            )
+    except Exception:  # noqa: BLE001,S110 (no database yet, e.g. during migrate: the table alone serves)
+        pass
+    return tuple(sorted(rows.values(), key=lambda h: (h.start, h.region, h.name)))
+
+
 def all_holidays() -> list[Holiday]:
     """Every holiday of every region, by start date."""
-    return list(_holidays())
+    return list(_merged())
 
 
 def school_years() -> list[str]:
     """The school years the table covers, e.g. ["2025-2026", "2026-2027", "2027-2028"]."""
-    return sorted({h.school_year for h in _holidays()})
+    return sorted({h.school_year for h in _merged()})
 
 
 def holidays_for_region(region: str, start: date | None = None, end: date | None = None) -> list[Holiday]:
@@ -197,7 +212,7 @@ def holidays_for_region(region: str, start: date | None = None, end: date | None
     _check_region(region)
     if start is not None and end is not None and end < start:
         raise ValueError(f"end {end} before start {start}")
-    return [h for h in _holidays() if h.region == region and h.overlaps(start, end)]
+    return [h for h in _merged() if h.region == region and h.overlaps(start, end)]
 
 
 def holidays_overlapping(region: str, start: date, end: date) -> list[Holiday]:

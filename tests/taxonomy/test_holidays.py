@@ -236,3 +236,29 @@ def test_school_year_of():
     assert school_year_of(date(2026, 7, 31)) == (date(2025, 8, 1), date(2026, 7, 31))
     # Leap years do not matter: the boundaries are 1 August and 31 July.
     assert school_year_of(date(2028, 2, 29)) == (date(2027, 8, 1), date(2028, 7, 31))
+
+
+@pytest.mark.django_db
+def test_admin_rows_extend_and_correct_the_table():
+    from taxonomy.holidays import holidays_for_region
+    from taxonomy.models import SchoolHoliday
+
+    SchoolHoliday.objects.create(
+        school_year="2028-2029",
+        name="herfstvakantie",
+        region="noord",
+        start=date(2028, 10, 14),
+        end=date(2028, 10, 22),
+    )
+    found = holidays_for_region("noord", date(2028, 10, 1), date(2028, 10, 31))
+    assert [(h.name, h.start) for h in found] == [("herfstvakantie", date(2028, 10, 14))]
+    existing = holidays_for_region("zuid", date(2026, 10, 1), date(2026, 10, 31))[0]
+    SchoolHoliday.objects.create(
+        school_year=existing.school_year,
+        name=existing.name,
+        region="zuid",
+        start=existing.start,
+        end=existing.start,
+    )
+    corrected = holidays_for_region("zuid", date(2026, 10, 1), date(2026, 10, 31))
+    assert len(corrected) == 1 and corrected[0].end == existing.start

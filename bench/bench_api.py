@@ -1,0 +1,108 @@
+"""List-endpoint and page latency on whatever data the database holds (e.g. the national set).
+
+Usage (against the loaded national data set in PostgreSQL):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tpm_bench \\
+        .venv/bin/python bench/bench_api.py --runs 3 --requests 50
+
+Requests go through Django's test client in-process (no network, no gunicorn), so the figures are
+the application's own time: view, serializers, SQL. Prints p50/p95 per endpoint and the number of
+queries per request; the medians over --runs repetitions are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import CoordinatorRegion, Membership, Organisation, User  # noqa: E402
+
+ENDPOINTS = [
+    "/api/v1/offers/",
+    "/api/v1/offers/?status=open&kind=guest_lesson&level=havo",
+    "/api/v1/offers/?subject=ict&province=overijssel&ordering=-available_from",
+    "/api/v1/requests/?status=open&landsdeel=oost",
+    "/api/v1/requests/?level=mbo-3&kind=internship",
+    "/api/v1/matches/",
+]
+
+
+def persona(kind: str) -> User:
+    email = f"bench-{kind}@example.nl"
+    user, _ = User.objects.get_or_create(email=email, defaults={"name": f"Bench {kind}"})
+    if kind == "coordinator":
+        for province in ("overijssel", "gelderland"):
+            CoordinatorRegion.objects.get_or_create(user=user, province=province)
+    else:
+        org = Organisation.objects.filter(kind=kind, verified_at__isnull=False).order_by("pk").first()
+        Membership.objects.get_or_create(user=user, organisation=org)
+    return user
+
+
+def measure(client: Client, path: str, n: int) -> tuple[float, float, int]:
+    times = []
+    queries = 0
+    client.get(path)  # warm up
+    for _ in range(n):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        queries = len(ctx.captured_queries)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    from django.conf import settings
+
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
+    from rest_framework.settings import api_settings
+
+    api_settings.reload()
+    print(f"database: {connection.vendor}; offers {Organisation.objects.count()} organisations")
+    results: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for role in ("school", "company", "coordinator"):
+        user = persona(role)
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        # Coordinators need two-factor; the benchmark measures the API, not the middleware redirect.
+        if role == "coordinator":
+            from allauth.mfa.models import Authenticator
+            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+            if not Authenticator.objects.filter(user=user, type="totp").exists():
+                TOTP.activate(user, generate_totp_secret())
+        for path in ENDPOINTS:
+            for _ in range(args.runs):
+                results.setdefault((role, path), []).append(measure(client, path, args.requests))
+    print("| role | endpoint | p50 ms | p95 ms | queries |")
+    print("|---|---|---:|---:|---:|")
+    for (role, path), rows in results.items():
+        p50 = statistics.median(r[0] for r in rows)
+        p95 = statistics.median(r[1] for r in rows)
+        print(f"| {role} | `{path}` | {p50:.1f} | {p95:.1f} | {rows[0][2]} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -97,7 +97,7 @@ def _column_preparer(field: Any) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-def _fast_insert(model: type, objs: list, progress: Callable[[int], None]) -> None:
+def fast_insert(model: type, objs: list, progress: Callable[[int], None]) -> None:
     """Insert new rows: COPY on PostgreSQL, executemany elsewhere. Same values bulk_create would write."""
     if not objs:
         return
@@ -141,7 +141,7 @@ def _upsert(model: type, objs: list, update_fields: list[str], progress: Callabl
         existing.update(model.objects.filter(external_id__in=chunk).values_list("external_id", flat=True))
     new = [obj for obj in objs if obj.external_id not in existing]
     old = [obj for obj in objs if obj.external_id in existing]
-    _fast_insert(model, new, progress)
+    fast_insert(model, new, progress)
     for chunk in _batches(old):
         model.objects.bulk_create(
             chunk, update_conflicts=True, unique_fields=["external_id"], update_fields=update_fields

@@ -7,22 +7,26 @@ capacity under row locks, and a partial unique constraint allows one live match 
 
 from __future__ import annotations
 
+import json
+import math
 import time
 import zlib
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import structlog
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Min, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
 from matching import engine
 from matching.models import BlockedPair, Match, MatchingRun, Offer, Request
+from matching.services.bulk import fast_insert
 from taxonomy.holidays import school_year_of
 from taxonomy.regions import Landsdeel, provinces_of
 
@@ -40,6 +44,34 @@ class Loaded:
     offer_ids: dict[str, int]
     request_ids: dict[str, int]
     seconds: float
+
+
+@lru_cache(maxsize=65536)
+def codes(raw: str | None) -> frozenset[str]:
+    """A JSON code list as stored, decoded once per distinct value (there are few: combinations of levels)."""
+    return frozenset(json.loads(raw)) if raw else frozenset()
+
+
+def _reach_filter(request_rows: QuerySet[Request]) -> Q:
+    """Offers that could reach the region's requests: online ones, and those within the longest
+    distance any side allows of the requests' bounding box (DESIGN §4 rule 4)."""
+    box = request_rows.aggregate(
+        lat_min=Min("organisation__latitude"),
+        lat_max=Max("organisation__latitude"),
+        lon_min=Min("organisation__longitude"),
+        lon_max=Max("organisation__longitude"),
+        req_km=Max("max_travel_km"),
+    )
+    if box["lat_min"] is None:
+        return Q(pk__in=[])
+    offer_km = Offer.objects.filter(status=Offer.Status.OPEN).aggregate(km=Max("max_travel_km"))["km"]
+    reach = max(50.0, box["req_km"] or 0, offer_km or 0) + 1
+    dlat = reach / 111.0
+    dlon = reach / (111.0 * math.cos(math.radians(max(abs(box["lat_min"]), abs(box["lat_max"])))))
+    return Q(online=True) | Q(
+        organisation__latitude__range=(box["lat_min"] - dlat, box["lat_max"] + dlat),
+        organisation__longitude__range=(box["lon_min"] - dlon, box["lon_max"] + dlon),
+    )
 
 
 def load_problem(
@@ -69,6 +101,11 @@ def load_problem(
         organisation__verified_at__isnull=False,
         committed__lt=F("capacity"),
     )
+    if province or (landsdeel and landsdeel != NATIONAL):
+        offer_rows = offer_rows.filter(_reach_filter(request_rows))
+    text = {f"{name}_text": Cast(name, TextField()) for name in ("levels", "subjects", "crebo")}
+    offer_rows = offer_rows.annotate(**text)
+    request_rows = request_rows.annotate(**text)
     offers = []
     offer_ids: dict[str, int] = {}
     for (
@@ -92,8 +129,8 @@ def load_problem(
         "pk",
         "organisation_id",
         "kind",
-        "levels",
-        "subjects",
+        "levels_text",
+        "subjects_text",
         "capacity",
         "committed",
         "max_travel_km",
@@ -102,10 +139,10 @@ def load_problem(
         "available_until",
         "organisation__latitude",
         "organisation__longitude",
-        "crebo",
+        "crebo_text",
         "vog_date",
         "organisation__landsdeel",
-    ).iterator(chunk_size=5000):
+    ):
         key = str(pk)
         offer_ids[key] = pk
         offers.append(
@@ -113,8 +150,8 @@ def load_problem(
                 id=key,
                 org_id=str(org),
                 kind=kind,
-                levels=levels,
-                subjects=subjects,
+                levels=codes(levels),
+                subjects=codes(subjects),
                 capacity_left=cap - committed,
                 max_travel_km=travel,
                 online=online,
@@ -122,7 +159,7 @@ def load_problem(
                 available_until=end,
                 lat=lat,
                 lon=lon,
-                crebo=crebo,
+                crebo=codes(crebo),
                 vog_date=vog,
                 landsdeel=region,
             )
@@ -150,8 +187,8 @@ def load_problem(
         "pk",
         "organisation_id",
         "kind",
-        "levels",
-        "subjects",
+        "levels_text",
+        "subjects_text",
         "slots",
         "committed",
         "max_travel_km",
@@ -160,10 +197,10 @@ def load_problem(
         "wanted_until",
         "organisation__latitude",
         "organisation__longitude",
-        "crebo",
+        "crebo_text",
         "vog_required",
         "organisation__landsdeel",
-    ).iterator(chunk_size=5000):
+    ):
         key = str(pk)
         request_ids[key] = pk
         requests.append(
@@ -171,8 +208,8 @@ def load_problem(
                 id=key,
                 org_id=str(org),
                 kind=kind,
-                levels=levels,
-                subjects=subjects,
+                levels=codes(levels),
+                subjects=codes(subjects),
                 slots_left=slots - committed,
                 max_travel_km=travel,
                 online_ok=online_ok,
@@ -180,7 +217,7 @@ def load_problem(
                 wanted_until=end,
                 lat=lat,
                 lon=lon,
-                crebo=crebo,
+                crebo=codes(crebo),
                 vog_required=vog_required,
                 landsdeel=region,
                 created=pk,
@@ -319,7 +356,8 @@ def persist(
             )
         _add_committed(Offer, add_offer)
         _add_committed(Request, add_request)
-        Match.objects.bulk_create(new, batch_size=2000)
+        # COPY on PostgreSQL: bulk_create's per-value SQL compiling dominated a national run.
+        fast_insert(Match, new, lambda n: None)
     log.info("matcher.persisted", scope=scope, proposals=len(new), dropped=len(assignments) - len(new))
     return new
 

@@ -174,3 +174,13 @@ def test_match_command_exports_external_ids(tmp_path):
     assert "Schools reached: 1" in out.getvalue()
     call_command("match", "--export", str(export), stdout=StringIO())
     assert export.read_text() == ""
+
+
+def test_a_regional_run_reaches_offers_from_other_landsdelen(cast):
+    # Groningen (landsdeel noord) is ~80 km from Zwolle: beyond the 50 km default, within the offer's 150.
+    far = OrganisationFactory(kind="company", name="Groningen Tech", at="Groningen")
+    far_hr = MembershipFactory(organisation=far, is_admin=True).user
+    offer = open_offer(far, far_hr, max_travel_km=150)
+    request = open_request(cast.school, cast.teacher)
+    assert runs.run_now(scope="oost")["proposals"] == 1
+    assert Match.objects.filter(offer=offer, request=request).exists()

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from matching.models import BlockedPair, Feedback, Match, MatchingRun, Offer, Request
+
+
+class _ListingAdmin(admin.ModelAdmin):
+    list_filter = ["status", "kind", "organisation__landsdeel", "organisation__province"]
+    search_fields = ["title", "external_id", "organisation__name"]
+    raw_id_fields = ["organisation", "created_by"]
+    readonly_fields = [
+        "committed",
+        "levels_mask",
+        "subjects_mask",
+        "created_at",
+        "updated_at",
+        "published_at",
+        "closed_at",
+        "external_id",
+    ]
+    list_select_related = ["organisation"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Offer)
+class OfferAdmin(_ListingAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "kind",
+        "status",
+        "capacity",
+        "committed",
+        "available_from",
+        "available_until",
+        "online",
+    ]
+    list_filter = [*_ListingAdmin.list_filter, "online"]
+    raw_id_fields = [*_ListingAdmin.raw_id_fields, "contact_person"]
+
+
+@admin.register(Request)
+class RequestAdmin(_ListingAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "kind",
+        "status",
+        "slots",
+        "committed",
+        "wanted_from",
+        "wanted_until",
+        "online_ok",
+    ]
+    list_filter = [*_ListingAdmin.list_filter, "online_ok", "vog_required"]
+
+
+class FeedbackInline(admin.TabularInline):
+    model = Feedback
+    extra = 0
+    raw_id_fields = ["given_by"]
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "offer",
+        "request",
+        "slots",
+        "status",
+        "source",
+        "score",
+        "activity_date",
+        "created_at",
+    ]
+    list_filter = ["status", "source", "offer__kind", "request__organisation__landsdeel"]
+    search_fields = [
+        "offer__title",
+        "request__title",
+        "offer__organisation__name",
+        "request__organisation__name",
+    ]
+    raw_id_fields = [
+        "offer",
+        "request",
+        "run",
+        "proposed_by",
+        "school_accepted_by",
+        "company_accepted_by",
+        "ended_by",
+    ]
+    list_select_related = ["offer", "request"]
+    inlines = [FeedbackInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(BlockedPair)
+class BlockedPairAdmin(admin.ModelAdmin):
+    list_display = ["offer", "request", "blocked_by", "created_at"]
+    raw_id_fields = ["offer", "request", "blocked_by"]
+    search_fields = ["offer__title", "request__title", "reason"]
+
+
+@admin.register(MatchingRun)
+class MatchingRunAdmin(admin.ModelAdmin):
+    list_display = ["id", "scope", "trigger", "status", "created_at", "started_at", "finished_at", "attempts"]
+    list_filter = ["status", "scope", "trigger"]
+    readonly_fields = ["stats", "error"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["match", "side", "rating", "created_at"]
+    list_filter = ["side", "rating"]
+    search_fields = ["comment"]
+    raw_id_fields = ["match", "given_by"]

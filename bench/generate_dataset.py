@@ -17,8 +17,8 @@ The same seed always gives the same file, so benchmark figures are comparable be
 from __future__ import annotations
 
 import argparse
-import json
 import itertools
+import json
 import math
 import random
 from datetime import date, timedelta
@@ -185,7 +185,9 @@ def _place(
     return round(lat + dy, 5), round(lon + dx, 5), province
 
 
-def _window(rng: random.Random, earliest: date, latest_start: date, min_days: int, max_days: int) -> tuple[date, date]:
+def _window(
+    rng: random.Random, earliest: date, latest_start: date, min_days: int, max_days: int
+) -> tuple[date, date]:
     start = earliest + timedelta(days=rng.randrange((latest_start - earliest).days + 1))
     end = min(start + timedelta(days=rng.randint(min_days, max_days)), SCHOOL_YEAR_END)
     return start, end
@@ -213,7 +215,7 @@ def _offer_levels(rng: random.Random, kind: str) -> list[str]:
     if kind == "internship":
         group = rng.choices(("vmbo", "mbo", "hbo"), weights=(0.2, 0.65, 0.15))[0]
     else:
-        group = rng.choices(("po", "vo", "mbo", "hbo"), weights=(0.25, 0.45, 0.18, 0.12))[0]
+        group = rng.choices(("po", "vo", "mbo", "hbo"), weights=(0.2, 0.5, 0.18, 0.12))[0]
     if group == "po":
         return ["po"]
     if group == "hbo":
@@ -329,7 +331,7 @@ def generate(
             "levels": wanted,
             "subjects": _subjects(rng, SCHOOL_SUBJECTS if kind != "internship" else SECTOR_SUBJECTS, 0.15, 3),
             "slots": rng.choices((1, 2, 3, 4, 5), weights=(0.6, 0.25, 0.08, 0.04, 0.03))[0],
-            "max_travel_km": None if rng.random() < 0.4 else rng.choice((10, 15, 20, 25, 30, 40)),
+            "max_travel_km": None if rng.random() < 0.3 else rng.choice((10, 15, 20, 25, 30, 40)),
             "online_ok": kind == "guest_lesson" and rng.random() < 0.4,
             "wanted_from": start.isoformat(),
             "wanted_until": end.isoformat(),
@@ -343,7 +345,9 @@ def generate(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--schools", type=int, default=7000)
     parser.add_argument("--companies", type=int, default=30000)
     parser.add_argument("--requests", type=int, default=100000)

@@ -16,8 +16,8 @@ Pruning (``k``): blocks keep each request's ``pool`` best pairs by quality; from
 request keeps its ``k_quality`` best plus the ``k - k_quality`` *least contended* offers
 (fewest requests per unit of capacity holding them in their pool). Pruning by quality alone
 makes every request queue for the same popular offers and loses slots when offers are scarce
-(top-24 by quality: 99.3 % of the optimal slots on a scarce region; 8 best + 6 least contended:
-99.8 % with fewer arcs; bench/README.md). ``k=None`` returns every feasible pair (the exact,
+(on a scarce region, top-24 by quality kept 99.3 % of the optimal slots; 8 best + 6 least
+contended out of a pool of 48 kept 99.8 % with fewer arcs; bench/README.md). ``k=None`` returns every feasible pair (the exact,
 unpruned problem).
 """
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .problem import CREBO_KINDS, DEFAULT_MAX_TRAVEL_KM, EARTH_RADIUS_KM, Problem
-from .scoring import combine
+from .scoring import combine_fast, haversine_arrays
 
 # Chosen by measurement on generated regional data against the unpruned optimum (bench/README.md).
 DEFAULT_K = 14
@@ -61,8 +61,8 @@ class Candidates:
 
     offer: np.ndarray  # int32 offer indices into Problem.offers
     request: np.ndarray  # int32 request indices into Problem.requests
-    score: np.ndarray  # float64 quality in [0, 1]
-    distance_km: np.ndarray  # float64
+    score: np.ndarray  # float32 quality in [0, 1] (within ~1e-5 of scoring.score_pair)
+    distance_km: np.ndarray  # float32
     online: np.ndarray  # bool
     feasible_pairs: int = 0
     raw_pairs: int = 0
@@ -70,16 +70,6 @@ class Candidates:
 
     def __len__(self) -> int:
         return int(self.offer.size)
-
-
-def haversine_arrays(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Vectorised twin of rules.haversine_km (same formula, same operation order)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin((np.radians(lon2) - np.radians(lon1)) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -144,6 +134,9 @@ class _Side:
     lon: np.ndarray
     vog_a: np.ndarray  # offers: VOG issued (ordinal); requests: first wanted day
     vog_b: np.ndarray  # offers: last day the VOG is valid; requests: VOG required
+    inv_levels: np.ndarray  # float32 1 / number of levels (requests' scoring)
+    inv_subjects: np.ndarray  # float32 1 / number of subjects
+    inv_days: np.ndarray  # float32 1 / days in the window
 
     def take(self, sel: np.ndarray) -> _Side:
         return _Side(
@@ -171,12 +164,14 @@ def _side(
 ) -> _Side:
     lv, sj, cr = (np.ascontiguousarray(m[idx].T) for m in (levels, subjects, crebo))
     lim = limit[idx]
+    n_levels, n_subjects = _common(lv, lv), _common(sj, sj)
+    days = until[idx].astype(np.int64) - frm[idx] + 1
     return _Side(
         idx=idx,
         levels=lv,
-        n_levels=_common(lv, lv),
+        n_levels=n_levels,
         subjects=sj,
-        n_subjects=_common(sj, sj),
+        n_subjects=n_subjects,
         crebo=cr,
         has_crebo=(cr != 0).any(axis=0),
         frm=frm[idx],
@@ -190,6 +185,9 @@ def _side(
         lon=lon[idx],
         vog_a=vog_a[idx],
         vog_b=vog_b[idx],
+        inv_levels=(1.0 / np.maximum(n_levels, 1)).astype(np.float32),
+        inv_subjects=(1.0 / np.maximum(n_subjects, 1)).astype(np.float32),
+        inv_days=(1.0 / np.maximum(days, 1)).astype(np.float32),
     )
 
 
@@ -334,33 +332,44 @@ def _dense_block(
     rl, ol = np.nonzero(ok)
     if spatial:
         assert c2 is not None
-        dist = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(c2[ok].astype(np.float64)) / 2.0)
+        dist = np.sqrt(c2[ok])
+        dist = np.arcsin(dist * np.float32(0.5), out=dist)
+        dist *= np.float32(2.0 * EARTH_RADIUS_KM)
         limit = np.minimum(req.limit[rl], off.limit[ol])
         limit[np.isinf(limit)] = DEFAULT_MAX_TRAVEL_KM
         near = np.flatnonzero(dist > limit - _EXACT_BAND_KM)
         if near.size:
-            dist[near] = haversine_arrays(
+            exact = haversine_arrays(
                 req.lat[rl[near]], req.lon[rl[near]], off.lat[ol[near]], off.lon[ol[near]]
             )
-            keep = dist <= limit
-            rl, ol, dist = rl[keep], ol[keep], dist[keep]
+            dist[near] = exact
+            inside = np.ones(rl.size, dtype=bool)
+            inside[near] = exact <= limit[near]
+            rl, ol, dist = rl[inside], ol[inside], dist[inside]
     else:
-        dist = np.full(rl.size, np.nan)
+        dist = np.full(rl.size, np.nan, dtype=np.float32)
     if problem.excluded_keys.size:
         keep = ~problem.is_excluded(off.idx[ol], req.idx[rl])
         rl, ol, dist = rl[keep], ol[keep], dist[keep]
-    score, _ = combine(
-        level_common=_common(req.levels[:, rl], off.levels[:, ol]),
-        request_levels=req.n_levels[rl],
-        subject_common=_common(req.subjects[:, rl], off.subjects[:, ol]),
-        request_subjects=req.n_subjects[rl],
-        offer_subjects=off.n_subjects[ol],
-        online=np.bool_(not spatial),
+    # rl is ascending: request columns expand with repeat (sequential) rather than a gather.
+    per_row = np.bincount(rl, minlength=req.idx.size)
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a, per_row, axis=a.ndim - 1)
+
+    score = combine_fast(
+        level_common=_common(rep(req.levels), off.levels[:, ol]),
+        inv_request_levels=rep(req.inv_levels),
+        subject_common=_common(rep(req.subjects), off.subjects[:, ol]),
+        inv_request_subjects=rep(req.inv_subjects),
+        any_subject=rep(req.n_subjects == 0) | (off.n_subjects[ol] == 0),
+        online=not spatial,
         distance_km=dist,
         offer_from=off.frm[ol],
         offer_until=off.until[ol],
-        request_from=req.frm[rl],
-        request_until=req.until[rl],
+        request_from=rep(req.frm),
+        request_until=rep(req.until),
+        inv_request_days=rep(req.inv_days),
     )
     return rl, ol, dist, score
 

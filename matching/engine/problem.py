@@ -248,7 +248,10 @@ def build_problem(
     org_ids with a proposed, confirmed or completed activity this school year: they earn no
     reach bonus (DESIGN §4 (a)).
 
-    Callers filter for rule 6's "open, verified" themselves and pass remaining capacities.
+    Callers filter for rule 6's "open, verified" themselves, pass remaining capacities, and
+    leave out offers and requests whose window has passed. ``today`` is kept on the problem for
+    the caller's records; the rules themselves only compare the two windows (DESIGN §4 rule 5).
+    Requests' ``created`` values must be mutually comparable (all ints, or all datetimes).
     """
     offers = list(offers)
     requests = list(requests)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from matching.engine import Offer, Request, build_problem, generate_candidates, is_feasible, score_pair
+from matching.engine import solver as solver_module
 from matching.engine.greedy import greedy
 from matching.engine.solver import match, quality_units, solve
 
@@ -208,16 +209,22 @@ def objective(problem, cands, result) -> tuple[int, int, int]:  # type: ignore[n
     return result.stats["schools_newly_reached"], result.stats["slots_filled"], quality
 
 
+@pytest.mark.parametrize("fast_path", [True, False], ids=["fast-path", "bonus-only"])
 @pytest.mark.parametrize("seed", range(120))
-def test_solver_is_lexicographically_optimal(seed: int) -> None:
+def test_solver_is_lexicographically_optimal(
+    seed: int, fast_path: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Odd seeds are scarce (more schools than capacity), so reach is a real choice there.
+    monkeypatch.setattr(solver_module, "FAST_PATH", fast_path)
     rng = random.Random(seed)
+    scarce = seed % 2 == 1
     offers, requests, excluded, reached = random_instance(
         rng,
-        rng.randint(3, 5),
+        rng.randint(2, 3) if scarce else rng.randint(3, 5),
         rng.randint(3, 6),
-        n_schools=rng.randint(2, 4),
+        n_schools=rng.randint(3, 5) if scarce else rng.randint(2, 4),
         spread_deg=0.15,
-        capacity=(0, 3),
+        capacity=(0, 2) if scarce else (0, 3),
         slots=(1, 2),
         limits=(None,),
     )
@@ -369,7 +376,13 @@ def test_stats_report_phases_and_counts() -> None:
     offers, requests, excluded, reached = random_instance(rng, 40, 40)
     problem = build_problem(offers, requests, today=TODAY, excluded=excluded, reached_schools=reached)
     stats = match(problem).stats
-    for key in ("candidate_pairs", "feasible_pairs", "slots_filled", "schools_served", "schools_newly_reached"):
+    for key in (
+        "candidate_pairs",
+        "feasible_pairs",
+        "slots_filled",
+        "schools_served",
+        "schools_newly_reached",
+    ):
         assert isinstance(stats[key], int)
     assert set(stats["seconds"]) >= {"candidates", "network", "solve", "explain"}
 

@@ -65,7 +65,9 @@ def vectorised_feasible(offer: Offer, request: Request, excluded: tuple[tuple[st
     return len(generate_candidates(problem, k=None)) == 1
 
 
-def check(offer: Offer, request: Request, broken: list[str], excluded: tuple[tuple[str, str], ...] = ()) -> None:
+def check(
+    offer: Offer, request: Request, broken: list[str], excluded: tuple[tuple[str, str], ...] = ()
+) -> None:
     assert violated_rules(offer, request, excluded=set(excluded)) == broken
     assert is_feasible(offer, request, excluded=set(excluded)) is (not broken)
     assert vectorised_feasible(offer, request, excluded) is (not broken)
@@ -163,7 +165,11 @@ def test_vog_leap_day_counts_until_28_february() -> None:
     assert not vog_valid_on(date(2024, 2, 29), date(2027, 3, 1))
     request = make_request(vog_required=True, wanted_from=date(2027, 3, 1), wanted_until=date(2027, 3, 9))
     check(make_offer(vog_date=date(2024, 2, 29)), request, ["8_vog"])
-    check(make_offer(vog_date=date(2024, 2, 29)), dataclasses.replace(request, wanted_from=date(2027, 2, 28)), [])
+    check(
+        make_offer(vog_date=date(2024, 2, 29)),
+        dataclasses.replace(request, wanted_from=date(2027, 2, 28)),
+        [],
+    )
 
 
 def test_several_rules_are_reported_together() -> None:
@@ -176,10 +182,14 @@ def test_score_is_in_unit_interval_and_prefers_better_fit() -> None:
     near_full = score_pair(make_offer(subjects={"ict", "wiskunde"}), request)[0]
     near_partial = score_pair(make_offer(subjects={"ict"}), request)[0]
     near_any = score_pair(make_offer(subjects=set()), request)[0]
-    far_full = score_pair(make_offer(subjects={"ict", "wiskunde"}), dataclasses.replace(request, lat=north(40)))[0]
+    far_full = score_pair(
+        make_offer(subjects={"ict", "wiskunde"}), dataclasses.replace(request, lat=north(40))
+    )[0]
     assert 0.0 <= far_full < near_full <= 1.0
     assert near_full > near_partial > near_any  # half the subjects explicitly beats "any"
-    third = score_pair(make_offer(subjects={"ict"}), dataclasses.replace(request, subjects={"ict", "a", "b"}))[0]
+    third = score_pair(
+        make_offer(subjects={"ict"}), dataclasses.replace(request, subjects={"ict", "a", "b"})
+    )[0]
     assert third < near_any  # a third does not
     late = score_pair(make_offer(available_from=date(2026, 12, 1)), request)[0]
     assert late < near_partial
@@ -198,8 +208,33 @@ def test_explanation_is_json_ready_and_names_the_fit() -> None:
     assert expl["fairness"] is True
     assert expl["score"] == round(score_pair(offer, request)[0], 4)
     assert set(expl["components"]) == {"subjects", "levels", "distance", "dates"}
-    online = explain(make_offer(online=True, subjects=set()), make_request(online_ok=True), school_reached=True)
+    online = explain(
+        make_offer(online=True, subjects=set()), make_request(online_ok=True), school_reached=True
+    )
     assert online["distance_km"] is None
     assert online["online"] is True
     assert online["subjects"] == "any"
     assert online["fairness"] is False
+
+
+def test_batched_explanations_equal_the_scalar_ones() -> None:
+    from matching.engine.scoring import explain_many
+
+    offers = [
+        make_offer(id="A"),
+        make_offer(id="B", online=True, subjects=set()),
+        make_offer(id="C", levels={"vwo"}, available_from=date(2026, 11, 2)),
+    ]
+    requests = [make_request(id="X"), make_request(id="Y", online_ok=True, org_id="S2", lat=north(30))]
+    problem = build_problem(offers, requests, today=date(2026, 8, 20), reached_schools=["S2"])
+    pairs = [(o, r) for o in range(3) for r in range(2)]
+    import numpy as np
+
+    batch = explain_many(problem, np.array([o for o, _ in pairs]), np.array([r for _, r in pairs]))
+    for (o, r), got in zip(pairs, batch, strict=True):
+        want = explain(offers[o], requests[r], school_reached=requests[r].org_id == "S2")
+        # Rounded by numpy here and by Python there: equal up to the last rounded digit.
+        assert got.pop("score") == pytest.approx(want.pop("score"), abs=2e-4)
+        assert got.pop("components") == pytest.approx(want.pop("components"), abs=2e-4)
+        assert got.pop("distance_km") == pytest.approx(want.pop("distance_km"), abs=0.11)
+        assert got == want

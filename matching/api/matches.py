@@ -95,7 +95,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = MatchOutputSerializer
     filterset_class = MatchFilter
     ordering_fields = ["created_at", "activity_date", "score"]
-    ordering = ["-created_at", "-id"]
+    ordering = ["-id"]
 
     def get_queryset(self) -> QuerySet[Match]:
         if getattr(self, "swagger_fake_view", False):

@@ -32,7 +32,8 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     input_serializer: type
     output_serializer: type
     ordering_fields = ["created_at", "published_at", "title"]
-    ordering = ["-created_at", "-id"]
+    # Newest first by id: bulk-loaded rows share one created_at, and the primary key index serves this order.
+    ordering = ["-id"]
 
     def get_serializer_class(self) -> type:
         return self.output_serializer

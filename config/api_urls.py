@@ -9,12 +9,14 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import views as accounts_api
 from matching.api import views as matching_api
 from matching.api.matches import MatchViewSet
+from notifications.api import NotificationViewSet
 
 router = DefaultRouter()
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
 router.register("offers", matching_api.OfferViewSet, basename="offer")
 router.register("requests", matching_api.RequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.membership",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -296,6 +297,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 15 * 60.0,
     },
 }
+
+from notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT  # noqa: E402
+
+CELERY_BEAT_SCHEDULE.update(NOTIFICATIONS_BEAT)
 
 # --- Logging (structured) --------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -1,4 +1,18 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from matching import match_views as views
+
 app_name = "matches"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("matches/", views.match_list, name="list"),
+    path("matches/<int:pk>/", views.match_detail, name="detail"),
+    path("matches/<int:pk>/accept/", views.match_accept, name="accept"),
+    path("matches/<int:pk>/decline/", views.match_decline, name="decline"),
+    path("matches/<int:pk>/cancel/", views.match_cancel, name="cancel"),
+    path("matches/<int:pk>/complete/", views.match_complete, name="complete"),
+    path("matches/<int:pk>/feedback/", views.match_feedback, name="feedback"),
+    path("matches/<int:pk>/date/", views.match_set_date, name="set_date"),
+]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from matching.models import Feedback, Match, Offer, Request
-from matching.services import listings
+from matching.services import events, listings
 
 log = structlog.get_logger(__name__)
 
@@ -148,6 +148,7 @@ def match_propose(
         raise ValidationError(
             _("This offer and request already have a live match."), code="duplicate"
         ) from None
+    events.proposals_created([match])
     log.info("match.proposed", match=match.pk, source=source, slots=slots)
     return match
 
@@ -192,6 +193,7 @@ def match_accept(*, match: Match, by: User) -> Match:
                 status=Request.Status.FULFILLED
             )
     match.save()
+    events.accepted(match, sides)
     log.info("match.accepted", match=match.pk, sides=sorted(sides), status=match.status)
     return match
 
@@ -210,6 +212,7 @@ def match_decline(*, match: Match, by: User, reason: str = "") -> Match:
     match.save()
     _release(match)
     _after_end(match)
+    events.declined(match, _side_of(by, match))
     log.info("match.declined", match=match.pk)
     return match
 
@@ -228,6 +231,7 @@ def match_cancel(*, match: Match, by: User, reason: str, as_coordinator: bool = 
     match.save()
     _release(match)
     _after_end(match)
+    events.cancelled(match, set() if as_coordinator else _side_of(by, match))
     log.info("match.cancelled", match=match.pk, coordinator=as_coordinator)
     return match
 
@@ -243,6 +247,7 @@ def match_expire(*, match: Match) -> bool:
     match.save()
     _release(match)
     _after_end(match)
+    events.expired(match)
     return True
 
 

@@ -358,6 +358,17 @@ def persist(
         _add_committed(Request, add_request)
         # COPY on PostgreSQL: bulk_create's per-value SQL compiling dominated a national run.
         fast_insert(Match, new, lambda n: None)
+        if new:
+            from matching.services import events
+
+            # COPY returns no ids: read the rows back by their shared creation time.
+            created = list(
+                Match.objects.filter(
+                    created_at=now, status=Match.Status.PROPOSED, run_id=run_id
+                ).select_related("offer__organisation", "request__organisation")
+            )
+            events.proposals_created(created)
+            new = created
     log.info("matcher.persisted", scope=scope, proposals=len(new), dropped=len(assignments) - len(new))
     return new
 

@@ -1,0 +1,176 @@
+"""Who hears what when a match changes (DESIGN §5). Called inside the change's transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from matching.models import Match
+from notifications.ics import activity_invitation
+from notifications.services import notify
+
+
+def _members(org_ids: Iterable[int]) -> dict[int, list[User]]:
+    people: dict[int, list[User]] = defaultdict(list)
+    for membership in Membership.objects.filter(organisation_id__in=set(org_ids)).select_related("user"):
+        people[membership.organisation_id].append(membership.user)
+    return people
+
+
+def _recipients(match: Match, sides: Iterable[str]) -> list[User]:
+    people = _members([match.request.organisation_id, match.offer.organisation_id])
+    result: list[User] = []
+    for side in sides:
+        org = match.request.organisation_id if side == "school" else match.offer.organisation_id
+        result.extend(people.get(org, []))
+    return result
+
+
+def _other(side: str) -> str:
+    return "company" if side == "school" else "school"
+
+
+def _link(match: Match) -> str:
+    return reverse("matches:detail", args=[match.pk])
+
+
+def _send(match: Match, event: str, group: str, recipients: list[User], title, body, **extra) -> None:  # noqa: ANN001
+    if recipients:
+        notify(
+            event=event,
+            group=group,
+            recipients=recipients,
+            title=title,
+            body=body,
+            link=_link(match),
+            object_type="match",
+            object_id=str(match.pk),
+            **extra,
+        )
+
+
+def proposals_created(matches: list[Match]) -> None:
+    """New proposals from the matcher (both sides) or self-service (the side that did not ask)."""
+    if not matches:
+        return
+    people = _members(
+        [m.request.organisation_id for m in matches] + [m.offer.organisation_id for m in matches]
+    )
+    for match in matches:
+        sides = {
+            "matcher": ("school", "company"),
+            "coordinator": ("school", "company"),
+            "school": ("company",),
+            "company": ("school",),
+        }[match.source]
+        recipients = [
+            user
+            for side in sides
+            for user in people.get(
+                match.request.organisation_id if side == "school" else match.offer.organisation_id, []
+            )
+        ]
+        _send(
+            match,
+            "match.proposed",
+            "proposals",
+            recipients,
+            lambda m=match: _("New proposal: %(title)s") % {"title": m.offer.title},
+            lambda m=match: (
+                _(
+                    "%(company)s and %(school)s could work together on “%(title)s”. Please answer "
+                    "within 7 days."
+                )
+                % {
+                    "company": m.offer.organisation.name,
+                    "school": m.request.organisation.name,
+                    "title": m.offer.title,
+                }
+            ),
+        )
+
+
+def accepted(match: Match, sides: set[str]) -> None:
+    if match.status == Match.Status.CONFIRMED:
+        confirmed(match)
+        return
+    others = [_other(side) for side in sides]
+    _send(
+        match,
+        "match.accepted",
+        "proposals",
+        _recipients(match, others),
+        lambda: _("The other side accepted: %(title)s") % {"title": match.offer.title},
+        lambda: _("Accept too, and the activity is confirmed."),
+    )
+
+
+def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
+    if match.activity_date is None:
+        return []
+    data = activity_invitation(
+        uid=f"match-{match.pk}@techniekpact-match.nl",
+        day=match.activity_date,
+        summary=f"{match.offer.title} — {match.offer.organisation.name} × {match.request.organisation.name}",
+        description=match.request.title,
+        location=match.request.organisation.place,
+        cancel=cancel,
+        sequence=1 if cancel else 0,
+    )
+    method = "CANCEL" if cancel else "REQUEST"
+    return [("techniekpact-match.ics", data, f"text/calendar; method={method}; charset=utf-8")]
+
+
+def confirmed(match: Match) -> None:
+    _send(
+        match,
+        "match.confirmed",
+        "matches",
+        _recipients(match, ("school", "company")),
+        lambda: _("Confirmed: %(title)s") % {"title": match.offer.title},
+        lambda: _(
+            "Both sides accepted. The contact details are now visible; the calendar invitation is attached."
+        ),
+        attachments=_invitation(match, cancel=False),
+    )
+
+
+def declined(match: Match, by_sides: set[str]) -> None:
+    others = [_other(side) for side in by_sides] or ["school", "company"]
+    _send(
+        match,
+        "match.declined",
+        "proposals",
+        _recipients(match, others),
+        lambda: _("Declined: %(title)s") % {"title": match.offer.title},
+        lambda: _("The other side declined this proposal. The matcher looks for another candidate."),
+    )
+
+
+def cancelled(match: Match, by_sides: set[str]) -> None:
+    was_confirmed = match.confirmed_at is not None
+    recipients = _recipients(match, [_other(s) for s in by_sides] if by_sides else ("school", "company"))
+    _send(
+        match,
+        "match.cancelled",
+        "matches",
+        recipients,
+        lambda: _("Cancelled: %(title)s") % {"title": match.offer.title},
+        lambda: _("The activity was cancelled. Reason: %(reason)s") % {"reason": match.end_reason},
+        attachments=_invitation(match, cancel=True) if was_confirmed else None,
+    )
+
+
+def expired(match: Match) -> None:
+    _send(
+        match,
+        "match.expired",
+        "proposals",
+        _recipients(match, ("school", "company")),
+        lambda: _("Expired: %(title)s") % {"title": match.offer.title},
+        lambda: _("Nobody answered within 7 days, so the proposal has expired."),
+    )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from matching.services import matches, runs
+from notifications.ics import parse_first_event
+from notifications.models import Notification
+from tests.factories import MembershipFactory, OrganisationFactory
+from tests.matching.helpers import open_offer, open_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company(cast):
+    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
+    hr = MembershipFactory(organisation=org, is_admin=True, user__email="hr@zwolle.nl").user
+    return org, hr
+
+
+def _events(user):
+    return list(Notification.objects.filter(recipient=user).values_list("event", flat=True))
+
+
+def test_matcher_proposal_reaches_both_sides_and_nobody_else(cast, company):
+    org, hr = company
+    open_offer(org, hr)
+    open_request(cast.school, cast.teacher)
+    runs.run_now(scope="oost")
+    assert _events(cast.teacher) == ["match.proposed"]
+    assert _events(cast.school_admin) == ["match.proposed"]
+    assert _events(hr) == ["match.proposed"]
+    assert _events(cast.other_member) == [] and _events(cast.hr) == []
+
+
+def test_accept_confirm_with_calendar_invitation_and_cancel(
+    cast, company, django_capture_on_commit_callbacks
+):
+    org, hr = company
+    match = matches.match_propose(offer=open_offer(org, hr), request=open_request(cast.school, cast.teacher))
+    matches.match_accept(match=match, by=cast.teacher)
+    assert "match.accepted" in _events(hr) and "match.accepted" not in _events(cast.teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        matches.match_accept(match=match, by=hr)
+    confirmed = [m for m in mail.outbox if "Confirmed" in m.subject or "Bevestigd" in m.subject]
+    assert {m.to[0] for m in confirmed} == {"hr@zwolle.nl", cast.teacher.email, cast.school_admin.email}
+    ics = [a for a in confirmed[0].attachments if a[0].endswith(".ics")][0]
+    event = parse_first_event(ics[1] if isinstance(ics[1], bytes) else ics[1].encode())
+    assert event["method"] == "REQUEST" and event["start"] == match.activity_date
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        matches.match_cancel(match=match, by=hr, reason="Zieke spreker")
+    cancels = [m for m in mail.outbox if m.to[0] == cast.teacher.email]
+    assert len(cancels) == 1
+    ics = [a for a in cancels[0].attachments if a[0].endswith(".ics")][0]
+    cancel_event = parse_first_event(ics[1] if isinstance(ics[1], bytes) else ics[1].encode())
+    assert cancel_event["method"] == "CANCEL" and cancel_event["uid"] == event["uid"]
+    assert "match.cancelled" not in _events(hr)
+
+
+def test_self_service_ask_notifies_only_the_company(cast, company):
+    org, hr = company
+    offer = open_offer(org, hr)
+    request = open_request(cast.school, cast.teacher)
+    matches.match_propose(offer=offer, request=request, source="school", by=cast.teacher)
+    assert _events(hr) == ["match.proposed"] and _events(cast.teacher) == []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,3 +173,40 @@ def match_set_date(request: HttpRequest, pk: int) -> HttpResponse:
         matches.match_set_date(match=m, by=request.user, activity_date=day)
 
     return _act(request, pk, action, _("The date has been saved."))
+
+
+def _self_service(request: HttpRequest, offer_id: int, request_id: int, source: str) -> HttpResponse:
+    offer = selectors.offer_get_for(request.user, offer_id)
+    listing_request = selectors.request_get_for(request.user, request_id)
+    own = listing_request if source == "school" else offer
+    if not selectors.can_edit(request.user, own):
+        raise PermissionDenied
+    try:
+        match = matches.match_propose(offer=offer, request=listing_request, source=source, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(
+            "matching:offer_detail" if source == "school" else "matching:request_detail",
+            offer.pk if source == "school" else listing_request.pk,
+        )
+    messages.success(request, _("Sent. The other side has been asked to answer within 7 days."))
+    return redirect("matches:detail", match.pk)
+
+
+def _counterpart_id(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("counterpart", ""))
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def offer_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    return _self_service(request, pk, _counterpart_id(request), "school")
+
+
+@login_required
+@require_POST
+def request_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    return _self_service(request, _counterpart_id(request), pk, "company")

@@ -26,6 +26,7 @@ def sweep_runs() -> int:
 @shared_task
 def expire_and_complete_matches() -> dict[str, int]:
     return {
+        "reminded": matches.remind_unanswered(),
         "expired": matches.expire_overdue(),
         "completed": matches.complete_past(),
         "listings_closed": listings.listings_close_past(),

@@ -336,8 +336,31 @@ def _detail(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
         "contact_person": listing.contact_person if side.is_offer and is_member else None,
         "level_labels": [_label(Level, code) for code in listing.levels],
         "subject_labels": [_label(Subject, code) for code in listing.subjects],
+        "counterparts": _counterparts(request.user, side, listing, is_member),
     }
     return render(request, "matching/listing_detail.html", context)
+
+
+def _counterparts(user, side: Side, listing, is_member: bool) -> list:  # noqa: ANN001
+    """The viewer's own open items that could be proposed to this one (self-service)."""
+    if is_member or listing.status != "open":
+        return []
+    from django.db.models import F
+
+    from matching.models import Offer, Request
+
+    own = Membership.objects.filter(user=user).values("organisation_id")
+    if side.is_offer:
+        return list(
+            Request.objects.filter(
+                organisation_id__in=own, status="open", kind=listing.kind, committed__lt=F("slots")
+            ).order_by("title")[:50]
+        )
+    return list(
+        Offer.objects.filter(
+            organisation_id__in=own, status="open", kind=listing.kind, committed__lt=F("capacity")
+        ).order_by("title")[:50]
+    )
 
 
 @login_required

@@ -174,3 +174,23 @@ def expired(match: Match) -> None:
         lambda: _("Expired: %(title)s") % {"title": match.offer.title},
         lambda: _("Nobody answered within 7 days, so the proposal has expired."),
     )
+
+
+def answer_reminder(match: Match) -> None:
+    """Day 3 of 7: the sides that have not answered yet."""
+    sides = [
+        side
+        for side, at in (("school", match.school_accepted_at), ("company", match.company_accepted_at))
+        if at is None
+    ]
+    _send(
+        match,
+        "match.answer_reminder",
+        "reminders",
+        _recipients(match, sides),
+        lambda: _("Reminder: please answer the proposal “%(title)s”") % {"title": match.offer.title},
+        lambda: (
+            _("The proposal expires on %(date)s if nobody answers.")
+            % {"date": match.expires_at.date().isoformat() if match.expires_at else ""}
+        ),
+    )

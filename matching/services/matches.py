@@ -325,6 +325,27 @@ def expire_overdue(*, limit: int = 500) -> int:
     return sum(1 for pk in ids if match_expire(match=Match(pk=pk)))
 
 
+def remind_unanswered(*, limit: int = 500) -> int:
+    """Beat: proposals three days old without both answers get one reminder (reminded_at marks it)."""
+    cutoff = timezone.now() - timedelta(days=REMINDER_DAYS)
+    ids = list(
+        Match.objects.filter(
+            status=Match.Status.PROPOSED, created_at__lte=cutoff, reminded_at__isnull=True
+        ).values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in ids:
+        with transaction.atomic():
+            # Claim first, so two beat runs never remind twice.
+            if Match.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=timezone.now()) == 1:
+                match = Match.objects.select_related("offer__organisation", "request__organisation").get(
+                    pk=pk
+                )
+                events.answer_reminder(match)
+                sent += 1
+    return sent
+
+
 def complete_past(*, limit: int = 500) -> int:
     """Beat: confirmed activities whose date has passed become completed."""
     ids = list(

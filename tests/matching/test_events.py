@@ -65,3 +65,20 @@ def test_self_service_ask_notifies_only_the_company(cast, company):
     request = open_request(cast.school, cast.teacher)
     matches.match_propose(offer=offer, request=request, source="school", by=cast.teacher)
     assert _events(hr) == ["match.proposed"] and _events(cast.teacher) == []
+
+
+def test_answer_reminder_on_day_three_once(cast, company):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.models import Match
+
+    org, hr = company
+    match = matches.match_propose(offer=open_offer(org, hr), request=open_request(cast.school, cast.teacher))
+    matches.match_accept(match=match, by=hr)
+    assert matches.remind_unanswered() == 0
+    Match.objects.filter(pk=match.pk).update(created_at=timezone.now() - timedelta(days=3, minutes=1))
+    assert matches.remind_unanswered() == 1
+    assert matches.remind_unanswered() == 0
+    assert "match.answer_reminder" in _events(cast.teacher) and "match.answer_reminder" not in _events(hr)

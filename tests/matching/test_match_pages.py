@@ -95,3 +95,22 @@ def test_list_queries_do_not_grow(client, cast, django_assert_max_num_queries):
     add(20)
     with django_assert_max_num_queries(16):
         assert client.get("/matches/?tab=todo").status_code == 200
+
+
+def test_teacher_asks_an_offer_from_its_page(client, cast):
+    company = OrganisationFactory(kind="company", name="Online BV", at="Delft")
+    hr = MembershipFactory(organisation=company, is_admin=True).user
+    offer = open_offer(company, hr, online=True)
+    request = open_request(cast.school, cast.teacher)
+    client.force_login(cast.teacher)
+    page = client.get(f"/offers/{offer.pk}/").content.decode()
+    assert "Ask this offer" in page and request.title in page
+    response = client.post(f"/offers/{offer.pk}/ask/", {"counterpart": request.pk})
+    match = Match.objects.get(offer=offer, request=request)
+    assert response.status_code == 302 and match.source == "school"
+    client.force_login(hr)
+    assert request.title in client.get("/matches/?tab=todo").content.decode()
+    # Another school's request cannot be used.
+    other = open_request(cast.other_school, cast.other_member)
+    client.force_login(cast.teacher)
+    assert client.post(f"/offers/{offer.pk}/ask/", {"counterpart": other.pk}).status_code in (403, 404)

@@ -83,6 +83,7 @@ def test_publish_reaches_a_proposal_through_the_worker(worker, settings):
         worker.stdout.read1().decode() if worker.poll() is not None else "worker still running, no proposal"
     )
     elapsed = time.monotonic() - started
-    assert MatchingRun.objects.filter(status="done").exists()
+    # The run row is marked done just after the proposals commit.
+    assert _wait_for(lambda: MatchingRun.objects.filter(status="done").exists(), 30)
     assert Match.objects.count() == 1
     print(f"publish → proposal visible in {elapsed:.1f} s")

@@ -23,7 +23,7 @@ from django.db.models import F, Max, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from matching import engine
 from matching.models import BlockedPair, Match, MatchingRun, Offer, Request
 from matching.services.bulk import fast_insert
@@ -361,14 +361,15 @@ def persist(
         if new:
             from matching.services import events
 
-            # COPY returns no ids: read the rows back by their shared creation time.
-            created = list(
-                Match.objects.filter(
-                    created_at=now, status=Match.Status.PROPOSED, run_id=run_id
-                ).select_related("offer__organisation", "request__organisation")
+            # COPY returns no ids: read the rows back by their shared creation time, and only those with
+            # someone to tell (bulk-loaded organisations have no members).
+            members = Membership.objects.values("organisation_id")
+            told = (
+                Match.objects.filter(created_at=now, status=Match.Status.PROPOSED, run_id=run_id)
+                .filter(Q(offer__organisation_id__in=members) | Q(request__organisation_id__in=members))
+                .select_related("offer__organisation", "request__organisation")
             )
-            events.proposals_created(created)
-            new = created
+            events.proposals_created(list(told))
     log.info("matcher.persisted", scope=scope, proposals=len(new), dropped=len(assignments) - len(new))
     return new
 

@@ -1,23 +1,40 @@
-"""Match pages: the proposals list per side and the match detail with its actions (thin views)."""
+"""Match pages (issue 4): the proposals list per side and the match detail with its actions.
+
+Thin views: every change goes through `matching.services.matches`, every read through
+`matching.selectors`, which answer 404 for people outside the match and `PermissionDenied`
+(403) for a coordinator who may read a match but not answer it.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from matching import selectors
-from matching.models import Match
+from matching.models import Feedback, Match
 from matching.services import matches
+from taxonomy.levels import Level
+from taxonomy.subjects import Subject
+
+PAGE_SIZE = 25
+ENDED = (Match.Status.DECLINED, Match.Status.EXPIRED, Match.Status.CANCELLED)
+AFTER = (Match.Status.COMPLETED, Match.Status.EVALUATED)
 
 TABS = {
     "todo": gettext_lazy("Awaiting my answer"),
@@ -25,188 +42,396 @@ TABS = {
     "confirmed": gettext_lazy("Confirmed"),
     "past": gettext_lazy("Past"),
 }
+# Someone who belongs to neither side (a coordinator) answers nothing: the first tab goes.
+READER_TABS = {
+    "waiting": gettext_lazy("Awaiting an answer"),
+    "confirmed": gettext_lazy("Confirmed"),
+    "past": gettext_lazy("Past"),
+}
+TAB_ORDER = {
+    "todo": ("expires_at", "pk"),
+    "waiting": ("expires_at", "pk"),
+    "confirmed": ("activity_date", "pk"),
+    "past": ("-updated_at", "-pk"),
+}
+
+
+def _org_ids(request: HttpRequest) -> list[int]:
+    return list(Membership.objects.filter(user=request.user).values_list("organisation_id", flat=True))
+
+
+def _awaiting_me(org_ids: list[int]) -> Q:
+    return Q(status=Match.Status.PROPOSED) & (
+        Q(request__organisation_id__in=org_ids, school_accepted_at__isnull=True)
+        | Q(offer__organisation_id__in=org_ids, company_accepted_at__isnull=True)
+    )
 
 
 def _tab_filter(tab: str, org_ids: list[int]) -> Q:
-    mine_school = Q(request__organisation_id__in=org_ids)
-    mine_company = Q(offer__organisation_id__in=org_ids)
-    proposed = Q(status=Match.Status.PROPOSED)
+    """The four tabs split the visible matches without overlap."""
     if tab == "todo":
-        return proposed & (
-            (mine_school & Q(school_accepted_at__isnull=True))
-            | (mine_company & Q(company_accepted_at__isnull=True))
-        )
+        return _awaiting_me(org_ids)
     if tab == "waiting":
-        return proposed & (
-            (mine_school & Q(school_accepted_at__isnull=False))
-            | (mine_company & Q(company_accepted_at__isnull=False))
-        )
+        # My side accepted, or I am not a side at all (a coordinator reading along).
+        return Q(status=Match.Status.PROPOSED) & ~_awaiting_me(org_ids)
     if tab == "confirmed":
         return Q(status=Match.Status.CONFIRMED)
-    return ~Q(status__in=[Match.Status.PROPOSED, Match.Status.CONFIRMED])
+    return Q(status__in=[*ENDED, *AFTER])
+
+
+def _label(choices: type[Level] | type[Subject], code: str) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
+def _iso(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _why(match: Match) -> dict[str, Any]:
+    """The stored explanation (engine/scoring.py `explain`) in display form."""
+    e = match.explanation or {}
+    subjects = e.get("subjects") or []
+    components = e.get("components") or {}
+    component_labels = {
+        "subjects": _("Subjects"),
+        "levels": _("Levels"),
+        "distance": _("Distance"),
+        "dates": _("Dates"),
+    }
+    return {
+        "percent": round(100 * (match.score or e.get("score") or 0)),
+        "levels": [_label(Level, code) for code in e.get("levels") or []],
+        "any_subject": subjects == "any",
+        "subjects": [] if subjects == "any" else [_label(Subject, code) for code in subjects],
+        "online": bool(e.get("online")),
+        "distance_km": e.get("distance_km"),
+        "overlap_from": _iso(e.get("overlap_from")),
+        "overlap_until": _iso(e.get("overlap_until")),
+        "overlap_days": e.get("overlap_days"),
+        "fairness": bool(e.get("fairness")),
+        "components": [
+            (label, round(100 * components[key]))
+            for key, label in component_labels.items()
+            if key in components
+        ],
+    }
 
 
 @login_required
 def match_list(request: HttpRequest) -> HttpResponse:
-    tab = request.GET.get("tab", "todo")
-    if tab not in TABS:
-        tab = "todo"
-    org_ids = list(Membership.objects.filter(user=request.user).values_list("organisation_id", flat=True))
-    visible = selectors.matches_visible_to(request.user)
-    counts = {key: visible.filter(_tab_filter(key, org_ids)).count() for key in TABS}
-    rows = visible.filter(_tab_filter(tab, org_ids)).order_by("activity_date", "-id")
-    page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    tabs = [(key, label, counts[key]) for key, label in TABS.items()]
-    return render(
-        request, "matching/matches/list.html", {"page": page, "tab": tab, "tabs": tabs, "query": f"tab={tab}"}
+    org_ids = _org_ids(request)
+    tabs = TABS if org_ids else READER_TABS
+    tab = request.GET.get("tab", "")
+    if tab not in tabs:
+        tab = next(iter(tabs))
+    visible: QuerySet[Match] = selectors.matches_visible_to(request.user)
+    counts = visible.aggregate(**{key: Count("pk", filter=_tab_filter(key, org_ids)) for key in tabs})
+    rows = visible.filter(_tab_filter(tab, org_ids)).order_by(*TAB_ORDER[tab])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = []
+    for match in page.object_list:
+        school_side = match.request.organisation_id in org_ids
+        company_side = match.offer.organisation_id in org_ids
+        if school_side and not company_side:
+            others = [match.offer.organisation]
+        elif company_side and not school_side:
+            others = [match.request.organisation]
+        else:
+            others = [match.request.organisation, match.offer.organisation]
+        items.append({"match": match, "others": others, "why": _why(match)})
+    context = {
+        "tab": tab,
+        "tabs": [(key, label, counts[key]) for key, label in tabs.items()],
+        "page": page,
+        "items": items,
+        "answers": tab == "todo",
+        "reader": not org_ids,
+        "query": f"tab={tab}",
+        "next": request.get_full_path(),
+    }
+    return render(request, "matching/matches/list.html", context)
+
+
+def _link(name: str, pk: int, visible: QuerySet) -> str | None:
+    """A link to the offer or request page, only when the page exists and the viewer may open it."""
+    try:
+        url = reverse(name, args=[pk])
+    except NoReverseMatch:
+        return None
+    return url if visible.filter(pk=pk).exists() else None
+
+
+def _ended_by_side(match: Match) -> str | None:
+    if match.ended_by_id is None:
+        return None
+    orgs = set(
+        Membership.objects.filter(
+            user_id=match.ended_by_id,
+            organisation_id__in=[match.request.organisation_id, match.offer.organisation_id],
+        ).values_list("organisation_id", flat=True)
     )
+    if match.request.organisation_id in orgs:
+        return _("the school")
+    if match.offer.organisation_id in orgs:
+        return _("the company")
+    return _("a coordinator")
+
+
+def _timeline(match: Match) -> list[dict[str, Any]]:
+    """What happened so far, oldest first, then what is still to come."""
+    proposed = {
+        Match.Source.MATCHER: _("Proposed by the matcher"),
+        Match.Source.COORDINATOR: _("Proposed by a coordinator"),
+        Match.Source.SCHOOL: _("Asked by the school"),
+        Match.Source.COMPANY: _("Offered by the company"),
+    }.get(match.source, _("Proposed"))
+    steps: list[dict[str, Any]] = [{"when": match.created_at, "text": proposed}]
+    if match.school_accepted_at:
+        steps.append({"when": match.school_accepted_at, "text": _("The school accepted")})
+    if match.company_accepted_at:
+        steps.append({"when": match.company_accepted_at, "text": _("The company accepted")})
+    if match.confirmed_at:
+        steps.append({"when": match.confirmed_at, "text": _("Confirmed: both sides accepted")})
+    if match.status in ENDED:
+        by = _ended_by_side(match)
+        text = {
+            Match.Status.DECLINED: _("Declined by %(side)s") % {"side": by} if by else _("Declined"),
+            Match.Status.EXPIRED: _("Expired: not answered in time"),
+            Match.Status.CANCELLED: _("Cancelled by %(side)s") % {"side": by} if by else _("Cancelled"),
+        }[match.status]
+        steps.append({"when": match.ended_at, "text": text, "reason": match.end_reason})
+    steps.sort(key=lambda step: step["when"] or timezone.now())
+    if match.status in AFTER:
+        steps.append({"day": match.activity_date, "text": _("The activity took place")})
+    if match.status == Match.Status.EVALUATED:
+        steps.append({"text": _("Both sides gave feedback")})
+    if match.status == Match.Status.PROPOSED:
+        school, company = match.school_accepted_at is None, match.company_accepted_at is None
+        if school and company:
+            text = _("Waiting for the school and the company to answer")
+        elif school:
+            text = _("Waiting for the school to answer")
+        else:
+            text = _("Waiting for the company to answer")
+        steps.append({"pending": True, "text": text, "until": match.expires_at})
+    if match.status == Match.Status.CONFIRMED and match.activity_date:
+        steps.append({"pending": True, "day": match.activity_date, "text": _("The activity")})
+    return steps
 
 
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     match = selectors.match_get_for(request.user, pk)
     sides = matches.match_sides(user=request.user, match=match)
-    show_contacts = selectors.match_contacts_visible(request.user, match)
     today = timezone.localdate()
+    accepted = {"school": match.school_accepted_at, "company": match.company_accepted_at}
+    awaiting_me = match.status == Match.Status.PROPOSED and any(not accepted[side] for side in sides)
+    my_feedback_side = Feedback.Side.SCHOOL if "school" in sides else Feedback.Side.COMPANY
+    feedback = list(match.feedback.all())
+    date_passed = match.activity_date is not None and match.activity_date <= today
+    window = (
+        max(match.offer.available_from, match.request.wanted_from),
+        min(match.offer.available_until, match.request.wanted_until),
+    )
+    show_contacts = selectors.match_contacts_visible(request.user, match)
     context = {
         "match": match,
-        "sides": sides,
-        "can_answer": bool(sides)
-        and match.status == Match.Status.PROPOSED
-        and (
-            ("school" in sides and not match.school_accepted_at)
-            or ("company" in sides and not match.company_accepted_at)
+        "is_side": bool(sides),
+        "my_side": ("school" if "school" in sides else "company") if sides else None,
+        "offer_url": _link(
+            "matching:offer_detail", match.offer_id, selectors.offers_visible_to(request.user)
         ),
-        "can_cancel": bool(sides) and match.status in Match.LIVE,
+        "request_url": _link(
+            "matching:request_detail", match.request_id, selectors.requests_visible_to(request.user)
+        ),
+        "timeline": _timeline(match),
+        "why": _why(match),
+        "can_answer": awaiting_me,
+        # Once my side has said yes, backing out is a cancellation with a reason.
+        "can_cancel": bool(sides) and match.is_live and not awaiting_me,
+        "can_set_date": bool(sides) and match.is_live,
+        "window": window,
+        "can_complete": bool(sides) and match.status == Match.Status.CONFIRMED and date_passed,
         "can_feedback": bool(sides)
-        and match.activity_date is not None
-        and match.activity_date <= today
-        and match.status in (Match.Status.CONFIRMED, Match.Status.COMPLETED, Match.Status.EVALUATED)
-        and not match.feedback.filter(side="school" if "school" in sides else "company").exists(),
-        "feedback": list(match.feedback.all()),
+        and (match.status in AFTER or (match.status == Match.Status.CONFIRMED and date_passed))
+        and not any(item.side == my_feedback_side for item in feedback),
+        "feedback": feedback,
+        "ratings": range(1, 6),
         "contacts": selectors.match_contacts(match) if show_contacts else None,
-        "explanation": match.explanation or {},
-        "score_percent": round((match.score or 0) * 100),
     }
     return render(request, "matching/matches/detail.html", context)
 
 
-def _act(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:  # noqa: ANN001
+def _back(request: HttpRequest, match: Match) -> HttpResponse:
+    """Back to where the form was (the list's inline buttons), else to the match."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("matches:detail", match.pk)
+
+
+def _act(request: HttpRequest, pk: int, action: Callable[[Match], str]) -> HttpResponse:
+    """Run one service on a match the person may answer; show its outcome as a message."""
     match = selectors.match_get_for(request.user, pk, write=True)
     try:
-        action(match)
+        done = action(match)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return redirect("matches:detail", match.pk)
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("matches:detail", match.pk)
+    messages.success(request, done)
+    return _back(request, match)
 
 
 @login_required
 @require_POST
 def match_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: matches.match_accept(match=m, by=request.user),
-        _("You accepted. Once the other side accepts too, the activity is confirmed."),
-    )
+    def action(match: Match) -> str:
+        match = matches.match_accept(match=match, by=request.user)
+        if match.status == Match.Status.CONFIRMED:
+            return _("Confirmed! Both sides accepted; the contact details are now shown on the match.")
+        return _("You accepted. Once the other side accepts too, the activity is confirmed.")
+
+    return _act(request, pk, action)
 
 
 @login_required
 @require_POST
 def match_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: matches.match_decline(match=m, by=request.user, reason=request.POST.get("reason", "")),
-        _("You declined. This pair will not be proposed again."),
-    )
+    def action(match: Match) -> str:
+        matches.match_decline(match=match, by=request.user, reason=request.POST.get("reason", ""))
+        return _("You declined. This pair is not proposed again; the matcher looks for another candidate.")
+
+    return _act(request, pk, action)
 
 
 @login_required
 @require_POST
 def match_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda m: matches.match_cancel(match=m, by=request.user, reason=request.POST.get("reason", "")),
-        _("The match has been cancelled. The other side has been told."),
-    )
+    def action(match: Match) -> str:
+        matches.match_cancel(match=match, by=request.user, reason=request.POST.get("reason", ""))
+        return _("Cancelled. The other side has been told, with your reason.")
+
+    return _act(request, pk, action)
 
 
 @login_required
 @require_POST
 def match_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request, pk, lambda m: matches.match_complete(match=m, by=request.user), _("Marked as completed.")
-    )
+    def action(match: Match) -> str:
+        matches.match_complete(match=match, by=request.user)
+        return _("Marked as completed. Please tell us how it went.")
 
-
-@login_required
-@require_POST
-def match_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        rating = int(request.POST.get("rating", "0"))
-    except ValueError:
-        rating = 0
-    return _act(
-        request,
-        pk,
-        lambda m: matches.match_feedback(
-            match=m, by=request.user, rating=rating, comment=request.POST.get("comment", "")
-        ),
-        _("Thank you for your feedback."),
-    )
+    return _act(request, pk, action)
 
 
 @login_required
 @require_POST
 def match_set_date(request: HttpRequest, pk: int) -> HttpResponse:
-    from datetime import date
-
-    def action(m: Match) -> None:
+    def action(match: Match) -> str:
         try:
             day = date.fromisoformat(request.POST.get("activity_date", ""))
         except ValueError:
-            raise ValidationError(_("Enter a valid date.")) from None
-        matches.match_set_date(match=m, by=request.user, activity_date=day)
+            raise ValidationError(_("Enter a date, for example 2026-03-12.")) from None
+        matches.match_set_date(match=match, by=request.user, activity_date=day)
+        return _("The activity date is saved.")
 
-    return _act(request, pk, action, _("The date has been saved."))
+    return _act(request, pk, action)
 
 
-def _self_service(request: HttpRequest, offer_id: int, request_id: int, source: str) -> HttpResponse:
-    offer = selectors.offer_get_for(request.user, offer_id)
-    listing_request = selectors.request_get_for(request.user, request_id)
-    own = listing_request if source == "school" else offer
-    if not selectors.can_edit(request.user, own):
-        raise PermissionDenied
-    try:
-        match = matches.match_propose(offer=offer, request=listing_request, source=source, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(
-            "matching:offer_detail" if source == "school" else "matching:request_detail",
-            offer.pk if source == "school" else listing_request.pk,
+@login_required
+@require_POST
+def match_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(match: Match) -> str:
+        try:
+            rating = int(request.POST.get("rating", ""))
+        except ValueError:
+            raise ValidationError(_("Choose a rating from 1 to 5.")) from None
+        matches.match_feedback(
+            match=match, by=request.user, rating=rating, comment=request.POST.get("comment", "")
         )
-    messages.success(request, _("Sent. The other side has been asked to answer within 7 days."))
-    return redirect("matches:detail", match.pk)
+        return _("Thank you for your feedback.")
+
+    return _act(request, pk, action)
 
 
-def _counterpart_id(request: HttpRequest) -> int:
+# Self-service: a teacher asks an offer for one of the school's requests, company staff propose
+# one of their offers to a request. The asker's side counts as accepted (match_propose).
+
+
+def _counterpart(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("counterpart", ""))
     except ValueError:
         raise Http404 from None
 
 
+def _slots(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("slots") or 1)
+    except ValueError:
+        raise ValidationError(_("Enter a whole number of slots.")) from None
+
+
+def _listing_url(name: str, pk: int) -> str:
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return reverse("matches:list")
+
+
+def _self_service(
+    request: HttpRequest, *, offer_id: int, request_id: int, source: str, back: str
+) -> HttpResponse:
+    offer = selectors.offer_get_for(request.user, offer_id)
+    wanted = selectors.request_get_for(request.user, request_id)
+    own = wanted if source == Match.Source.SCHOOL else offer
+    if not selectors.can_edit(request.user, own):
+        raise PermissionDenied
+    try:
+        match = matches.match_propose(
+            offer=offer,
+            request=wanted,
+            slots=_slots(request),
+            source=source,
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    other = wanted.organisation if source == Match.Source.COMPANY else offer.organisation
+    messages.success(
+        request,
+        _("Sent to %(name)s. They have 7 days to answer; you will be notified.") % {"name": other.name},
+    )
+    return redirect("matches:detail", match.pk)
+
+
 @login_required
 @require_POST
 def offer_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    return _self_service(request, pk, _counterpart_id(request), "school")
+    return _self_service(
+        request,
+        offer_id=pk,
+        request_id=_counterpart(request),
+        source=Match.Source.SCHOOL,
+        back=_listing_url("matching:offer_detail", pk),
+    )
 
 
 @login_required
 @require_POST
 def request_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    return _self_service(request, _counterpart_id(request), pk, "company")
+    return _self_service(
+        request,
+        offer_id=_counterpart(request),
+        request_id=pk,
+        source=Match.Source.COMPANY,
+        back=_listing_url("matching:request_detail", pk),
+    )

@@ -2,7 +2,8 @@
 
 The UI source strings are English; Dutch (``nl``) is the default language. A template or Python
 string that is marked for translation but has no Dutch translation fails here, and so does an
-obviously untranslated piece of text in a template. None of these tests needs the database.
+obviously untranslated piece of text in a template. Only the last (smoke) test needs the
+database.
 
 After adding or changing strings::
 
@@ -384,3 +385,17 @@ def test_templates_have_no_untranslated_text() -> None:
         for text in untranslated_text(path.read_text(encoding="utf-8"))
     ]
     assert not problems, "Wrap this text in {% translate %} / {% blocktranslate %}:\n" + "\n".join(problems)
+
+
+# --- Smoke test: pages come out in Dutch (this one needs the database) --------------------------
+
+
+@pytest.mark.django_db
+def test_pages_render_in_dutch_by_default(cast, client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    client.force_login(cast.teacher)
+    for url in ("/dashboard/", "/offers/", "/matches/", "/notifications/"):
+        html = client.get(url).content.decode()
+        assert '<html lang="nl">' in html, url
+        assert "Uitloggen" in html and "Meldingen" in html, url
+        assert "Log out" not in html and "Skip to content" not in html, url

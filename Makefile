@@ -53,7 +53,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=static --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages -l nl -l en --no-location --ignore=.venv --ignore=static --ignore=bench --ignore=tests --ignore=scripts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
     },
     "matching-sweep-runs-every-minute": {"task": "matching.tasks.sweep_runs", "schedule": 60.0},
+    "matching-activity-reminders-daily-at-0800": {
+        "task": "matching.tasks.activity_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "matching-expire-and-complete-every-15-minutes": {
         "task": "matching.tasks.expire_and_complete_matches",
         "schedule": 15 * 60.0,

@@ -30,4 +30,10 @@ def expire_and_complete_matches() -> dict[str, int]:
         "expired": matches.expire_overdue(),
         "completed": matches.complete_past(),
         "listings_closed": listings.listings_close_past(),
+        "feedback_requested": matches.request_feedback(),
     }
+
+
+@shared_task
+def activity_reminders() -> int:
+    return matches.remind_activities()

@@ -194,3 +194,36 @@ def answer_reminder(match: Match) -> None:
             % {"date": match.expires_at.date().isoformat() if match.expires_at else ""}
         ),
     )
+
+
+def activity_reminder(match: Match, days: int) -> None:
+    """7 days and 1 day before a confirmed activity; the key includes the date, so a moved date reminds again."""
+    _send(
+        match,
+        f"match.activity_reminder_{days}d_{match.activity_date}",
+        "reminders",
+        _recipients(match, ("school", "company")),
+        lambda: (
+            (_("Tomorrow: %(title)s") if days == 1 else _("In a week: %(title)s"))
+            % {"title": match.offer.title}
+        ),
+        lambda: (
+            _("%(company)s and %(school)s meet on %(date)s.")
+            % {
+                "company": match.offer.organisation.name,
+                "school": match.request.organisation.name,
+                "date": match.activity_date.isoformat() if match.activity_date else "",
+            }
+        ),
+    )
+
+
+def feedback_request(match: Match) -> None:
+    _send(
+        match,
+        "match.feedback_request",
+        "reminders",
+        _recipients(match, ("school", "company")),
+        lambda: _("How did it go? %(title)s") % {"title": match.offer.title},
+        lambda: _("Give a rating and a short comment: it helps the other side and the next matches."),
+    )

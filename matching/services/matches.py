@@ -346,6 +346,35 @@ def remind_unanswered(*, limit: int = 500) -> int:
     return sent
 
 
+def remind_activities(*, today: date | None = None, limit: int = 1000) -> int:
+    """Beat: confirmed activities 7 days and 1 day ahead; notify's key makes a re-run send nothing new."""
+    today = today or timezone.localdate()
+    sent = 0
+    for days in (7, 1):
+        rows = Match.objects.filter(
+            status=Match.Status.CONFIRMED, activity_date=today + timedelta(days=days)
+        ).select_related("offer__organisation", "request__organisation")[:limit]
+        for match in rows:
+            with transaction.atomic():
+                events.activity_reminder(match, days)
+            sent += 1
+    return sent
+
+
+def request_feedback(*, limit: int = 500) -> int:
+    """Beat: activities completed in the last three days get one feedback request (notify's key dedupes)."""
+    recent = timezone.localdate() - timedelta(days=3)
+    rows = (
+        Match.objects.filter(status=Match.Status.COMPLETED, activity_date__gte=recent)
+        .select_related("offer__organisation", "request__organisation")
+        .order_by("-activity_date")[:limit]
+    )
+    for match in rows:
+        with transaction.atomic():
+            events.feedback_request(match)
+    return len(rows)
+
+
 def complete_past(*, limit: int = 500) -> int:
     """Beat: confirmed activities whose date has passed become completed."""
     ids = list(

@@ -82,3 +82,44 @@ def test_answer_reminder_on_day_three_once(cast, company):
     assert matches.remind_unanswered() == 1
     assert matches.remind_unanswered() == 0
     assert "match.answer_reminder" in _events(cast.teacher) and "match.answer_reminder" not in _events(hr)
+
+
+def test_activity_reminders_a_week_and_a_day_ahead_once(cast, company):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.models import Match
+
+    org, hr = company
+    match = matches.match_propose(offer=open_offer(org, hr), request=open_request(cast.school, cast.teacher))
+    matches.match_accept(match=match, by=cast.teacher)
+    matches.match_accept(match=match, by=hr)
+    today = timezone.localdate()
+    Match.objects.filter(pk=match.pk).update(activity_date=today + timedelta(days=7))
+    assert matches.remind_activities(today=today) == 1
+    matches.remind_activities(today=today)
+    week = [e for e in _events(cast.teacher) if e.startswith("match.activity_reminder_7d")]
+    assert len(week) == 1 and any(e.startswith("match.activity_reminder_7d") for e in _events(hr))
+    assert matches.remind_activities(today=today + timedelta(days=6)) == 1
+    assert any(e.startswith("match.activity_reminder_1d") for e in _events(cast.teacher))
+    assert _events(cast.other_member) == []
+
+
+def test_feedback_request_after_the_activity(cast, company):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from matching.models import Match
+
+    org, hr = company
+    match = matches.match_propose(offer=open_offer(org, hr), request=open_request(cast.school, cast.teacher))
+    matches.match_accept(match=match, by=cast.teacher)
+    matches.match_accept(match=match, by=hr)
+    Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
+    assert matches.complete_past() == 1
+    matches.request_feedback()
+    matches.request_feedback()
+    assert _events(cast.teacher).count("match.feedback_request") == 1
+    assert _events(hr).count("match.feedback_request") == 1

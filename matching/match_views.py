@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -388,11 +388,9 @@ def _listing_url(name: str, pk: int) -> str:
 def _self_service(
     request: HttpRequest, *, offer_id: int, request_id: int, source: str, back: str
 ) -> HttpResponse:
-    offer = selectors.offer_get_for(request.user, offer_id)
-    wanted = selectors.request_get_for(request.user, request_id)
-    own = wanted if source == Match.Source.SCHOOL else offer
-    if not selectors.can_edit(request.user, own):
-        raise PermissionDenied
+    offer, wanted = selectors.self_service_pair(
+        request.user, offer_id=offer_id, request_id=request_id, source=source
+    )
     try:
         match = matches.match_propose(
             offer=offer,

@@ -108,3 +108,12 @@ def match_contacts(match) -> dict[str, list[dict[str, str]]]:  # noqa: ANN001
         )
         result[side] = [{"name": m.user.name, "email": m.user.email, "phone": m.user.phone} for m in people]
     return result
+
+
+def self_service_pair(user: User, *, offer_id: int, request_id: int, source: str) -> tuple[Offer, Request]:
+    """The offer and request of a self-service proposal: both visible, and the asking side the user's own."""
+    offer = offer_get_for(user, offer_id)
+    wanted = request_get_for(user, request_id)
+    if not can_edit(user, wanted if source == "school" else offer):
+        raise PermissionDenied
+    return offer, wanted

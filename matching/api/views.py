@@ -124,11 +124,9 @@ def _self_service(user, offer_id: int, request_id: int, slots: int, source: str)
     from matching.api.matches import MatchOutputSerializer
     from matching.services import matches
 
-    offer = selectors.offer_get_for(user, offer_id)
-    listing_request = selectors.request_get_for(user, request_id)
-    own = offer if source == "company" else listing_request
-    if not selectors.can_edit(user, own):
-        raise PermissionDenied(_("Only members of the organisation can do this."))
+    offer, listing_request = selectors.self_service_pair(
+        user, offer_id=offer_id, request_id=request_id, source=source
+    )
     match = matches.match_propose(offer=offer, request=listing_request, slots=slots, source=source, by=user)
     return Response(
         MatchOutputSerializer(match, context={"request": _RequestShim(user)}).data,

@@ -74,6 +74,53 @@ def _reach_filter(request_rows: QuerySet[Request]) -> Q:
     )
 
 
+# Engine field ← database column, for both sides; code lists are read as text and decoded once each.
+_COMMON_COLUMNS = {
+    "org_id": "organisation_id",
+    "kind": "kind",
+    "levels": "levels_text",
+    "subjects": "subjects_text",
+    "max_travel_km": "max_travel_km",
+    "lat": "organisation__latitude",
+    "lon": "organisation__longitude",
+    "crebo": "crebo_text",
+    "landsdeel": "organisation__landsdeel",
+}
+_COLUMNS = {
+    Offer: {
+        **_COMMON_COLUMNS,
+        "online": "online",
+        "available_from": "available_from",
+        "available_until": "available_until",
+        "vog_date": "vog_date",
+    },
+    Request: {
+        **_COMMON_COLUMNS,
+        "online_ok": "online_ok",
+        "wanted_from": "wanted_from",
+        "wanted_until": "wanted_until",
+        "vog_required": "vog_required",
+    },
+}
+_CODE_FIELDS = ("levels", "subjects", "crebo")
+
+
+def _engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
+    """Engine offers or requests for the rows, with what is left of their capacity or slots."""
+    columns = _COLUMNS[model]
+    total = "capacity" if model is Offer else "slots"
+    rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in _CODE_FIELDS})
+    items = []
+    for pk, amount, committed, *values in rows.values_list("pk", total, "committed", *columns.values()):
+        fields = dict(zip(columns, values, strict=True))
+        fields.update({name: codes(fields[name]) for name in _CODE_FIELDS}, org_id=str(fields["org_id"]))
+        if model is Offer:
+            items.append(engine.Offer(id=str(pk), capacity_left=amount - committed, **fields))
+        else:
+            items.append(engine.Request(id=str(pk), slots_left=amount - committed, created=pk, **fields))
+    return items
+
+
 def load_problem(
     *, landsdeel: str | None = None, province: str | None = None, today: date | None = None
 ) -> Loaded:
@@ -103,126 +150,10 @@ def load_problem(
     )
     if province or (landsdeel and landsdeel != NATIONAL):
         offer_rows = offer_rows.filter(_reach_filter(request_rows))
-    text = {f"{name}_text": Cast(name, TextField()) for name in ("levels", "subjects", "crebo")}
-    offer_rows = offer_rows.annotate(**text)
-    request_rows = request_rows.annotate(**text)
-    offers = []
-    offer_ids: dict[str, int] = {}
-    for (
-        pk,
-        org,
-        kind,
-        levels,
-        subjects,
-        cap,
-        committed,
-        travel,
-        online,
-        start,
-        end,
-        lat,
-        lon,
-        crebo,
-        vog,
-        region,
-    ) in offer_rows.values_list(
-        "pk",
-        "organisation_id",
-        "kind",
-        "levels_text",
-        "subjects_text",
-        "capacity",
-        "committed",
-        "max_travel_km",
-        "online",
-        "available_from",
-        "available_until",
-        "organisation__latitude",
-        "organisation__longitude",
-        "crebo_text",
-        "vog_date",
-        "organisation__landsdeel",
-    ):
-        key = str(pk)
-        offer_ids[key] = pk
-        offers.append(
-            engine.Offer(
-                id=key,
-                org_id=str(org),
-                kind=kind,
-                levels=codes(levels),
-                subjects=codes(subjects),
-                capacity_left=cap - committed,
-                max_travel_km=travel,
-                online=online,
-                available_from=start,
-                available_until=end,
-                lat=lat,
-                lon=lon,
-                crebo=codes(crebo),
-                vog_date=vog,
-                landsdeel=region,
-            )
-        )
-    requests = []
-    request_ids: dict[str, int] = {}
-    for (
-        pk,
-        org,
-        kind,
-        levels,
-        subjects,
-        slots,
-        committed,
-        travel,
-        online_ok,
-        start,
-        end,
-        lat,
-        lon,
-        crebo,
-        vog_required,
-        region,
-    ) in request_rows.values_list(
-        "pk",
-        "organisation_id",
-        "kind",
-        "levels_text",
-        "subjects_text",
-        "slots",
-        "committed",
-        "max_travel_km",
-        "online_ok",
-        "wanted_from",
-        "wanted_until",
-        "organisation__latitude",
-        "organisation__longitude",
-        "crebo_text",
-        "vog_required",
-        "organisation__landsdeel",
-    ):
-        key = str(pk)
-        request_ids[key] = pk
-        requests.append(
-            engine.Request(
-                id=key,
-                org_id=str(org),
-                kind=kind,
-                levels=codes(levels),
-                subjects=codes(subjects),
-                slots_left=slots - committed,
-                max_travel_km=travel,
-                online_ok=online_ok,
-                wanted_from=start,
-                wanted_until=end,
-                lat=lat,
-                lon=lon,
-                crebo=codes(crebo),
-                vog_required=vog_required,
-                landsdeel=region,
-                created=pk,
-            )
-        )
+    offers = _engine_items(Offer, offer_rows)
+    requests = _engine_items(Request, request_rows)
+    offer_ids = {item.id: int(item.id) for item in offers}
+    request_ids = {item.id: int(item.id) for item in requests}
     request_pks = list(request_ids.values())
     excluded = set()
     # Every pair that has or had a match is never proposed again by the matcher; blocked pairs neither.
@@ -491,41 +422,10 @@ def runs_schedule_all(*, trigger: str = MatchingRun.Trigger.NIGHTLY) -> list[Mat
 
 def pair_explanation(offer: Offer, request: Request) -> tuple[float, dict[str, Any]]:
     """Score and "why this match" for one pair, for proposals made by hand or self-service."""
-    o, r = offer.organisation, request.organisation
-    e_offer = engine.Offer(
-        id=str(offer.pk),
-        org_id=str(o.pk),
-        kind=offer.kind,
-        levels=offer.levels,
-        subjects=offer.subjects,
-        capacity_left=offer.free,
-        max_travel_km=offer.max_travel_km,
-        online=offer.online,
-        available_from=offer.available_from,
-        available_until=offer.available_until,
-        lat=o.latitude,
-        lon=o.longitude,
-        crebo=offer.crebo,
-        vog_date=offer.vog_date,
-        landsdeel=o.landsdeel,
-    )
-    e_request = engine.Request(
-        id=str(request.pk),
-        org_id=str(r.pk),
-        kind=request.kind,
-        levels=request.levels,
-        subjects=request.subjects,
-        slots_left=request.free,
-        max_travel_km=request.max_travel_km,
-        online_ok=request.online_ok,
-        wanted_from=request.wanted_from,
-        wanted_until=request.wanted_until,
-        lat=r.latitude,
-        lon=r.longitude,
-        crebo=request.crebo,
-        vog_required=request.vog_required,
-        landsdeel=r.landsdeel,
-    )
+    (e_offer,) = _engine_items(Offer, Offer.objects.filter(pk=offer.pk))
+    (e_request,) = _engine_items(Request, Request.objects.filter(pk=request.pk))
     score, _components = engine.score_pair(e_offer, e_request)
-    reached = Match.objects.filter(request__organisation=r, status__in=Match.COMMITTING).exists()
+    reached = Match.objects.filter(
+        request__organisation_id=request.organisation_id, status__in=Match.COMMITTING
+    ).exists()
     return score, engine.explain(e_offer, e_request, school_reached=reached, score=score)

@@ -233,3 +233,43 @@ class CoordinatorRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_province_display()}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when and why: coordinator actions and security-relevant events.
+
+    Append-only (written by accounts.services.audit_record, never edited). `organisation` and
+    `province` scope an entry so it can be listed per organisation and shown only to the
+    coordinators of that province; `object_type`/`object_id` point at what it is about
+    (e.g. "match", 17) so it can be listed per match.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept when the actor's account is deleted or anonymised later.
+    actor_label = models.CharField(_("by"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=32, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    province = models.CharField(_("province"), max_length=20, choices=Province, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["organisation", "-created_at"], name="audit_organisation"),
+            models.Index(fields=["province", "-created_at"], name="audit_province"),
+        ]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"

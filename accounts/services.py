@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import CoordinatorRegion, Invitation, Membership, Organisation, User
+from accounts import signals
+from accounts.models import AuditEntry, CoordinatorRegion, Invitation, Membership, Organisation, User
 from accounts.validators import normalise_brin, normalise_kvk, validate_brin, validate_kvk
 from taxonomy.levels import LEVEL_ORDER, sort_levels
 from taxonomy.places import get_place
@@ -24,6 +21,34 @@ from taxonomy.regions import landsdeel_of
 from taxonomy.subjects import SUBJECT_ORDER
 
 log = structlog.get_logger(__name__)
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    organisation: Organisation | None = None,
+    province: str = "",
+    reason: str = "",
+    data: dict | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log, in the caller's transaction (so it exists exactly when
+    the change does). The province defaults to the organisation's, which scopes who may read it."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.email if actor is not None and actor.pk else "")[:254],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        organisation=organisation,
+        province=province or (organisation.province if organisation is not None else ""),
+        reason=reason,
+        data=data or {},
+        ip_address=ip_address,
+    )
 
 
 def _clean_codes(values: Iterable[str], allowed: Iterable[str], field: str) -> list[str]:
@@ -168,6 +193,14 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
             update_fields=["verified_at", "verified_by", "rejected_at", "rejection_reason", "updated_at"]
         )
         log.info("organisation.verified", organisation=org.pk, by=by.pk)
+        audit_record(
+            actor=by,
+            action="organisation.verified",
+            object_type="organisation",
+            object_id=org.pk,
+            organisation=org,
+        )
+        signals.organisation_verified.send(sender=Organisation, organisation=org, by=by)
     return org
 
 
@@ -184,25 +217,22 @@ def organisation_reject(*, organisation: Organisation, by: User, reason: str) ->
     org.rejection_reason = reason.strip()
     org.save(update_fields=["verified_at", "verified_by", "rejected_at", "rejection_reason", "updated_at"])
     log.info("organisation.rejected", organisation=org.pk, by=by.pk)
+    audit_record(
+        actor=by,
+        action="organisation.rejected",
+        object_type="organisation",
+        object_id=org.pk,
+        organisation=org,
+        reason=org.rejection_reason,
+    )
+    signals.organisation_rejected.send(
+        sender=Organisation, organisation=org, by=by, reason=org.rejection_reason
+    )
     return org
 
 
 def membership_is_admin(*, user: User, organisation: Organisation) -> bool:
     return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
-
-
-def _send_invitation_mail(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
-    url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token])
-    language = invitation.invited_by.language if invitation.invited_by else settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {"invitation": invitation, "url": url}
-        subject = _("Invitation to join %(organisation)s on Techniekpact Match") % {
-            "organisation": invitation.organisation.name
-        }
-        body = render_to_string("emails/invitation.txt", context)
-        html = render_to_string("emails/invitation.html", context)
-    send_mail(subject, body, None, [invitation.email], html_message=html)
 
 
 @transaction.atomic
@@ -226,7 +256,8 @@ def invitation_create(
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
     )
-    transaction.on_commit(partial(_send_invitation_mail, invitation.pk), robust=True)
+    # notifications writes the outbox row in this transaction and sends it after commit.
+    signals.invitation_created.send(sender=Invitation, invitation=invitation)
     return invitation
 
 
@@ -274,6 +305,14 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         raise ValidationError(_("An organisation needs at least one admin. Make someone else admin first."))
     membership.delete()
     log.info("membership.removed", organisation=org.pk, user=membership.user_id, by=by.pk)
+    audit_record(
+        actor=by,
+        action="membership.removed",
+        object_type="user",
+        object_id=membership.user_id,
+        organisation=org,
+        data={"was_admin": membership.is_admin},
+    )
 
 
 @transaction.atomic
@@ -283,8 +322,16 @@ def membership_set_admin(*, membership: Membership, by: User, is_admin: bool) ->
         raise PermissionDenied
     if not is_admin and membership.is_admin and org.memberships.filter(is_admin=True).count() <= 1:
         raise ValidationError(_("An organisation needs at least one admin."))
-    membership.is_admin = is_admin
-    membership.save(update_fields=["is_admin"])
+    if membership.is_admin != is_admin:
+        membership.is_admin = is_admin
+        membership.save(update_fields=["is_admin"])
+        audit_record(
+            actor=by,
+            action="membership.admin_granted" if is_admin else "membership.admin_revoked",
+            object_type="user",
+            object_id=membership.user_id,
+            organisation=org,
+        )
     return membership
 
 
@@ -306,9 +353,18 @@ def user_update_profile(
 
 
 @transaction.atomic
-def coordinator_set_provinces(*, user: User, provinces: Iterable[str]) -> None:
+def coordinator_set_provinces(*, user: User, provinces: Iterable[str], by: User | None = None) -> None:
     """Replace a coordinator's scope (platform admins do this in the Django admin or seed)."""
     wanted = set(provinces)
+    before = set(CoordinatorRegion.objects.filter(user=user).values_list("province", flat=True))
+    if before != wanted:
+        audit_record(
+            actor=by,
+            action="coordinator.provinces_changed",
+            object_type="user",
+            object_id=user.pk,
+            data={"before": sorted(before), "after": sorted(wanted)},
+        )
     CoordinatorRegion.objects.filter(user=user).exclude(province__in=wanted).delete()
     existing = set(CoordinatorRegion.objects.filter(user=user).values_list("province", flat=True))
     CoordinatorRegion.objects.bulk_create(

@@ -41,7 +41,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "short_error",
     ]
     list_filter = ["status", "channel", "digest", "notification__event"]
-    search_fields = ["key", "notification__recipient__email", "last_error"]
+    search_fields = ["key", "notification__recipient__email", "to_email", "last_error"]
     list_select_related = ["notification__recipient"]
     raw_id_fields = ["notification"]
     readonly_fields = ["key", "created_at", "taken_at", "sent_at", "attempts"]
@@ -49,11 +49,11 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description="recipient", ordering="notification__recipient__email")
     def recipient(self, delivery: Delivery) -> str:
-        return delivery.notification.recipient.email
+        return delivery.notification.recipient.email if delivery.notification else delivery.to_email
 
     @admin.display(description="event", ordering="notification__event")
     def event(self, delivery: Delivery) -> str:
-        return delivery.notification.event
+        return delivery.notification.event if delivery.notification else delivery.key.split(":", 1)[0]
 
     @admin.display(description="last error")
     def short_error(self, delivery: Delivery) -> str:

@@ -69,7 +69,14 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    # Empty for a mail to an address without an account (an invitation): then to_email, subject
+    # and language say where and how it goes.
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    to_email = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True)
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.EMAIL)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     # Unique per (event, object, recipient, channel): also the source of the Message-ID.

@@ -132,6 +132,40 @@ def notify(
     return created
 
 
+def email_address(
+    *,
+    event: str,
+    object_type: str,
+    object_id: object,
+    to_email: str,
+    language: str,
+    subject: Callable[[], str] | str,
+    email_template: str,
+    context: dict,
+) -> Delivery | None:
+    """E-mail someone who may have no account yet (an invitation): an outbox row like any other,
+    written in the caller's transaction and sent after commit, with the same retries and sweep.
+    Idempotent per (event, object, address). Returns the delivery, or None when it existed."""
+    key = _key(event, object_type, object_id, to_email.lower(), Delivery.Channel.EMAIL)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        rendered_subject = _render(subject)[:300]
+    delivery, is_new = Delivery.objects.get_or_create(
+        key=key,
+        defaults={
+            "notification": None,
+            "to_email": to_email,
+            "subject": rendered_subject,
+            "language": language or settings.LANGUAGE_CODE,
+            "email_template": email_template,
+            "context": context,
+        },
+    )
+    if not is_new:
+        return None
+    transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)
+    return delivery
+
+
 def enqueue_delivery(delivery_id: int) -> None:
     """Hand a delivery to the worker. A broker error is logged: the sweep sends it later."""
     from notifications.tasks import deliver_task
@@ -169,7 +203,8 @@ def _attach(message: EmailMultiAlternatives, stored: list[dict[str, str]]) -> No
 
 def _build_message(
     *,
-    recipient: User,
+    recipient: User | None,
+    to_email: str = "",
     subject: str,
     template: str,
     context: dict[str, Any],
@@ -185,7 +220,7 @@ def _build_message(
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
+        to=[recipient.email if recipient is not None else to_email],
         headers={"Message-ID": _message_id(key), "List-Unsubscribe": f"<{preferences_url}>"},
     )
     message.attach_alternative(html, "text/html")
@@ -229,6 +264,8 @@ def delivery_send(delivery_id: int) -> bool:
         return False
     delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
     notification = delivery.notification
+    if notification is None:
+        return _send_to_address(delivery)
     recipient = notification.recipient
     if not recipient.is_active or not recipient.email:
         Delivery.objects.filter(pk=delivery_id).update(status=Delivery.Status.SKIPPED)
@@ -253,6 +290,30 @@ def delivery_send(delivery_id: int) -> bool:
         _record_failure([delivery_id], error)
         return False
     Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", retry_after=None
+    )
+    return True
+
+
+def _send_to_address(delivery: Delivery) -> bool:
+    """The second half of delivery_send for a mail without an account behind it (claimed already)."""
+    try:
+        with translation.override(delivery.language or settings.LANGUAGE_CODE):
+            message = _build_message(
+                recipient=None,
+                to_email=delivery.to_email,
+                subject=delivery.subject,
+                template=delivery.email_template or "emails/notifications/base",
+                context={**delivery.context, "subject": delivery.subject},
+                key=delivery.key,
+                attachments=delivery.attachments,
+            )
+            message.send()
+    except Exception as error:
+        logger.warning("Sending delivery %s failed", delivery.pk, exc_info=True)
+        _record_failure([delivery.pk], error)
+        return False
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
         status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", retry_after=None
     )
     return True

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CoordinatorRegion, Invitation, Membership, Organisation, User
+from accounts.models import AuditEntry, CoordinatorRegion, Invitation, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -78,3 +78,31 @@ class CoordinatorRegionAdmin(admin.ModelAdmin):
     list_filter = ["province"]
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by services and never edited."""
+
+    list_display = [
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "organisation",
+        "province",
+    ]
+    list_filter = ["action", "province"]
+    search_fields = ["actor_label", "action", "object_id", "organisation__name", "reason"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "matching",
+    "oversight",
 ]
 
 MIDDLEWARE = [

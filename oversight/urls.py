@@ -1,0 +1,9 @@
+"""Coordinator pages under /coordinator/ (namespace "oversight")."""
+
+from __future__ import annotations
+
+from django.urls import path  # noqa: F401
+
+app_name = "oversight"
+
+urlpatterns: list = []

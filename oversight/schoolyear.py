@@ -1,0 +1,46 @@
+"""The school year and what "reached" means: the shared definitions of every oversight figure.
+
+A Dutch school year runs from 1 August to 31 July. A school is *reached* in a school year when it
+has at least one match that happened or will happen: status confirmed, completed or evaluated,
+with its activity date in that year (or, without a date yet, confirmed in that year).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+HAPPENING = ("confirmed", "completed", "evaluated")
+
+
+def school_year_of(day: date | None = None) -> int:
+    """The starting calendar year of the school year containing `day` (2026 for 2026/27)."""
+    day = day or timezone.localdate()
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def school_year_bounds(start_year: int | None = None) -> tuple[date, date]:
+    """First and last day (inclusive) of the school year starting in August of `start_year`."""
+    start_year = school_year_of() if start_year is None else start_year
+    return date(start_year, 8, 1), date(start_year + 1, 7, 31)
+
+
+def school_year_label(start_year: int) -> str:
+    return f"{start_year}/{str(start_year + 1)[-2:]}"
+
+
+def happened_in(start_year: int, prefix: str = "") -> Q:
+    """Matches (or rows reached through `prefix`, e.g. "matches__") that count as activity in the
+    school year: happening status, and the activity date — or without one the confirmation — in it."""
+    first, last = school_year_bounds(start_year)
+    return Q(**{f"{prefix}status__in": HAPPENING}) & (
+        Q(**{f"{prefix}activity_date__range": (first, last)})
+        | Q(
+            **{
+                f"{prefix}activity_date__isnull": True,
+                f"{prefix}confirmed_at__date__range": (first, last),
+            }
+        )
+    )

@@ -297,6 +297,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.activity_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "matching-coordinator-digest-monday-0700": {
+        "task": "matching.tasks.coordinator_weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
     "matching-expire-and-complete-every-15-minutes": {
         "task": "matching.tasks.expire_and_complete_matches",
         "schedule": 15 * 60.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from matching.services import listings, matches, runs
+from matching.services import digests, listings, matches, runs
 
 
 @shared_task(acks_late=True)
@@ -37,3 +37,9 @@ def expire_and_complete_matches() -> dict[str, int]:
 @shared_task
 def activity_reminders() -> int:
     return matches.remind_activities()
+
+
+@shared_task
+def coordinator_weekly_digest() -> int:
+    # Idempotent: one notification per coordinator per ISO week, whatever the number of runs.
+    return digests.coordinator_digests_send()

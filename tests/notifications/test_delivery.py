@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.db import transaction
@@ -16,6 +14,7 @@ from django.utils import timezone
 from config.celery_app import app
 from notifications.models import Delivery
 from notifications.services import MAX_ATTEMPTS, delivery_send, notify, sweep
+from tests.smtp import smtp_server
 
 
 def _time_passes() -> None:
@@ -143,28 +142,10 @@ def test_stuck_sending_is_picked_up_again(cast, send):
     assert len(mail.outbox) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
 @pytest.mark.django_db
 def test_real_smtp_round_trip(cast, send, settings, django_capture_on_commit_callbacks):
-    inbox = _Inbox()
-    port = _free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    try:
+    with smtp_server() as inbox:
+        port = inbox.port
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST = "127.0.0.1"
         settings.EMAIL_PORT = port
@@ -174,8 +155,6 @@ def test_real_smtp_round_trip(cast, send, settings, django_capture_on_commit_cal
         settings.EMAIL_USE_SSL = False
         with django_capture_on_commit_callbacks(execute=True):
             send(cast.teacher, attachments=[("invite.ics", b"BEGIN:VCALENDAR", "text/calendar")])
-    finally:
-        server.stop()
 
     assert len(inbox.envelopes) == 1
     envelope = inbox.envelopes[0]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from matching.models import BlockedPair, Feedback, Match, MatchingRun, Offer, Request
+from matching.models import BlockedPair, Feedback, Match, MatchingRun, MatchMessage, Offer, Request
 
 
 class _ListingAdmin(admin.ModelAdmin):
@@ -116,3 +116,20 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = ["side", "rating"]
     search_fields = ["comment"]
     raw_id_fields = ["match", "given_by"]
+
+
+@admin.register(MatchMessage)
+class MatchMessageAdmin(admin.ModelAdmin):
+    """Read-mostly: messages are written on the match page; the admin is for support and moderation."""
+
+    list_display = ["created_at", "match", "side", "author", "short_body"]
+    list_filter = ["side"]
+    search_fields = ["body", "author__email", "author__name", "match__offer__title", "match__request__title"]
+    list_select_related = ["author", "match__offer", "match__request"]
+    raw_id_fields = ["match", "author"]
+    readonly_fields = ["match", "author", "side", "created_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="message")
+    def short_body(self, message: MatchMessage) -> str:
+        return message.body[:80]

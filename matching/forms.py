@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from accounts.validators import CREBO_RE
-from matching.models import ContractType, ListingLanguage
+from matching.models import ContractType, ListingLanguage, MatchMessage
 from taxonomy.holidays import school_year_of
 from taxonomy.kinds import KIND_DESCRIPTIONS, Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -297,6 +297,19 @@ class BrowseForm(forms.Form):
         if f.get("order") == "soonest":
             return rows.order_by(date_from, "id")
         return rows.order_by("-published_at", "-id")
+
+
+class MatchMessageForm(forms.Form):
+    """A message in a match's thread. Not required here: the service says what an empty one lacks
+    (the browser already asks through the `required` attribute)."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        required=False,
+        max_length=MatchMessage.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "required": True}),
+        help_text=_("Everyone in this match reads it: both sides and the coordinator of the region."),
+    )
 
 
 def within_km(rows: QuerySet, origin: Organisation, km: float) -> QuerySet:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("matches/<int:pk>/complete/", views.match_complete, name="complete"),
     path("matches/<int:pk>/feedback/", views.match_feedback, name="feedback"),
     path("matches/<int:pk>/date/", views.match_set_date, name="set_date"),
+    path("matches/<int:pk>/messages/", views.match_message_post, name="message_post"),
     path("offers/<int:pk>/ask/", views.offer_ask, name="ask"),
     path("requests/<int:pk>/propose/", views.request_propose, name="propose"),
 ]

@@ -27,8 +27,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
 from matching import selectors
+from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.services import matches
+from matching.services import messages as messages_service
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
 
@@ -225,6 +227,10 @@ def _timeline(match: Match) -> list[dict[str, Any]]:
 @login_required
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     match = selectors.match_get_for(request.user, pk)
+    return _render_detail(request, match, MatchMessageForm())
+
+
+def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessageForm) -> HttpResponse:
     sides = matches.match_sides(user=request.user, match=match)
     today = timezone.localdate()
     accepted = {"school": match.school_accepted_at, "company": match.company_accepted_at}
@@ -261,8 +267,33 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "feedback": feedback,
         "ratings": range(1, 6),
         "contacts": selectors.match_contacts(match) if show_contacts else None,
+        "thread": list(selectors.match_messages(match)),
+        "can_post_message": selectors.match_can_post_message(request.user, match),
+        "message_form": message_form,
     }
     return render(request, "matching/matches/detail.html", context)
+
+
+@login_required
+@require_POST
+def match_message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add to the thread. Anyone who may see the match gets this far (404 otherwise); the service
+    decides who may write. A refused message comes back on the page with the text kept."""
+    match = selectors.match_get_for(request.user, pk)
+    form = MatchMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            messages_service.match_message_post(
+                match=match, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, texts in errors.items():
+                form.add_error(field if field in form.fields else None, texts)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            return redirect(reverse("matches:detail", args=[match.pk]) + "#messages")
+    return _render_detail(request, match, form)
 
 
 def _back(request: HttpRequest, match: Match) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation, User
-from matching.models import Offer, Request
+from matching.models import Match, MatchMessage, Offer, Request
 
 
 def _member_org_ids(user: User) -> list[int]:
@@ -108,6 +108,23 @@ def match_contacts(match) -> dict[str, list[dict[str, str]]]:  # noqa: ANN001
         )
         result[side] = [{"name": m.user.name, "email": m.user.email, "phone": m.user.phone} for m in people]
     return result
+
+
+def match_can_post_message(user: User, match: Match) -> bool:
+    """Who writes in a match's thread: the people of either side, and the coordinators who can see
+    the match (school's or company's province, as in `matches_visible_to`); superusers too."""
+    if user.is_superuser:
+        return True
+    org_ids = _member_org_ids(user)
+    if match.request.organisation_id in org_ids or match.offer.organisation_id in org_ids:
+        return True
+    provinces = set(user.coordinator_provinces)
+    return match.request.organisation.province in provinces or match.offer.organisation.province in provinces
+
+
+def match_messages(match: Match) -> QuerySet[MatchMessage]:
+    """The match's conversation thread, oldest first, with the authors in the same query."""
+    return MatchMessage.objects.filter(match=match).select_related("author").order_by("created_at", "pk")
 
 
 def self_service_pair(user: User, *, offer_id: int, request_id: int, source: str) -> tuple[Offer, Request]:

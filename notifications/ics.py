@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -14,15 +15,19 @@ def activity_invitation(
     uid: str,
     day: date,
     summary: str,
+    start: time | None = None,
+    end: time | None = None,
     description: str = "",
     location: str = "",
     organizer_email: str | None = None,
     cancel: bool = False,
     sequence: int = 0,
 ) -> bytes:
-    """An all-day event on `day`; METHOD:REQUEST, or METHOD:CANCEL for the same UID when cancelled.
+    """An event on `day`; METHOD:REQUEST, or METHOD:CANCEL for the same UID when cancelled.
 
-    All-day events carry no time zone, so Outlook and Google show them on the same date everywhere.
+    With a start time it runs from `start` to `end` (default: two hours) in Europe/Amsterdam, with
+    the VTIMEZONE included so Outlook and Google place it right from any time zone. Without one it
+    is an all-day event, which carries no time zone and shows on the same date everywhere.
     """
     cal = Calendar()
     cal.add("prodid", "-//Techniekpact Match//techniekpact-match.nl//NL")
@@ -31,8 +36,15 @@ def activity_invitation(
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    if start is not None:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        begins = datetime.combine(day, start, tzinfo=zone)
+        ends = datetime.combine(day, end, tzinfo=zone) if end and end > start else begins + timedelta(hours=2)
+        event.add("dtstart", begins)
+        event.add("dtend", ends)
+    else:
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
     event.add("summary", summary)
     if description:
         event.add("description", description)
@@ -46,6 +58,7 @@ def activity_invitation(
     organizer.params["cn"] = "Techniekpact Match"
     event["organizer"] = organizer
     cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 
@@ -54,7 +67,10 @@ def parse_first_event(data: bytes) -> dict[str, object]:
     cal = Calendar.from_ical(data)
     for component in cal.walk("VEVENT"):
         start = component.decoded("dtstart")
+        end = component.decoded("dtend")
         return {
+            "starts_at": start if isinstance(start, datetime) else None,
+            "ends_at": end if isinstance(end, datetime) else None,
             "method": str(cal.get("method")),
             "uid": str(component.get("uid")),
             "start": start.date() if isinstance(start, datetime) else start,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request as ApiRequest
@@ -13,8 +13,9 @@ from rest_framework.response import Response
 
 from matching import selectors
 from matching.api.serializers import OrganisationBriefSerializer
-from matching.models import Match
+from matching.models import Match, MatchMessage
 from matching.services import matches
+from matching.services.messages import match_message_post
 
 
 class MatchOutputSerializer(serializers.ModelSerializer):
@@ -78,6 +79,24 @@ class CancelInput(serializers.Serializer):
 class FeedbackInput(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class MatchMessageOutput(serializers.ModelSerializer):
+    """One message of a match's thread. The author appears by name only: e-mail addresses stay
+    hidden until the match is confirmed."""
+
+    author_name = serializers.CharField(read_only=True)
+    side = serializers.ChoiceField(choices=MatchMessage.Side.choices, read_only=True)
+
+    class Meta:
+        model = MatchMessage
+        fields = ["id", "author_name", "side", "body", "created_at"]
+        read_only_fields = fields
+
+
+class MatchMessageInput(serializers.Serializer):
+    # Blank passes here so that the service gives its one clear message for an empty body.
+    body = serializers.CharField(max_length=MatchMessage.MAX_LENGTH, allow_blank=True)
 
 
 class MatchFilter(filters.FilterSet):
@@ -155,3 +174,36 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         match = self._writable()
         matches.match_feedback(match=match, by=request.user, **data.validated_data)
         return self._out(match)
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=MatchMessageOutput(many=True),
+        summary="The match's conversation thread, oldest first",
+        description="Everyone who may see the match reads its thread; others get 404.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MatchMessageInput,
+        responses={
+            201: MatchMessageOutput,
+            400: OpenApiResponse(description='Field messages, e.g. {"body": [...]} for an empty body.'),
+            403: OpenApiResponse(description="You may see this match but not write in it."),
+            404: OpenApiResponse(description="No such match, or not yours to see."),
+        },
+        summary="Add a message; both sides and the region's coordinators are notified",
+        description=(
+            "The people of both organisations and the coordinators of the school's or the company's "
+            "province may write, in every status of the match. Everyone else in the thread is notified."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def messages(self, request: ApiRequest, pk: str | None = None) -> Response:
+        match = self.get_object()
+        if request.method == "GET":
+            rows = selectors.match_messages(match)
+            return Response(MatchMessageOutput(rows, many=True).data)
+        data = MatchMessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = match_message_post(match=match, author=request.user, body=data.validated_data["body"])
+        return Response(MatchMessageOutput(message).data, status=status.HTTP_201_CREATED)

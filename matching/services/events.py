@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
-from matching.models import Match
+from matching.models import Match, MatchMessage
 from notifications.ics import activity_invitation
 from notifications.services import notify
 
@@ -226,4 +226,38 @@ def feedback_request(match: Match) -> None:
         _recipients(match, ("school", "company")),
         lambda: _("How did it go? %(title)s") % {"title": match.offer.title},
         lambda: _("Give a rating and a short comment: it helps the other side and the next matches."),
+    )
+
+
+MESSAGE_PREVIEW = 300
+
+
+def _coordinators(match: Match) -> list[User]:
+    """Coordinators of the school's and the company's province: the people who can see the match."""
+    provinces = {match.request.organisation.province, match.offer.organisation.province}
+    return list(User.objects.filter(coordinator_regions__province__in=provinces).distinct())
+
+
+def message_posted(message: MatchMessage) -> None:
+    """Everyone in the thread hears of a new message (both sides and the coordinators), except its
+    author. Each message is its own notification (object = the message)."""
+    match = message.match
+    people = {user.pk: user for user in _recipients(match, ("school", "company")) + _coordinators(match)}
+    people.pop(message.author_id, None)
+    if not people:
+        return
+
+    def body() -> str:
+        text = message.body if len(message.body) <= MESSAGE_PREVIEW else message.body[:MESSAGE_PREVIEW] + "…"
+        return _("%(name)s wrote: %(text)s") % {"name": message.author_name, "text": text}
+
+    notify(
+        event="match.message",
+        group="messages",
+        recipients=list(people.values()),
+        title=lambda: _("New message about %(title)s") % {"title": match.offer.title},
+        body=body,
+        link=_link(match) + "#messages",
+        object_type="match_message",
+        object_id=str(message.pk),
     )

@@ -8,7 +8,7 @@ Thin views: every change goes through `matching.services.matches`, every read th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django.contrib import messages
@@ -369,7 +369,14 @@ def match_set_date(request: HttpRequest, pk: int) -> HttpResponse:
             day = date.fromisoformat(request.POST.get("activity_date", ""))
         except ValueError:
             raise ValidationError(_("Enter a date, for example 2026-03-12.")) from None
-        matches.match_set_date(match=match, by=request.user, activity_date=day)
+        times = {}
+        for field in ("start", "end"):
+            raw = request.POST.get(f"activity_{field}", "").strip()
+            try:
+                times[field] = time.fromisoformat(raw) if raw else None
+            except ValueError:
+                raise ValidationError(_("Enter a time, for example 09:30.")) from None
+        matches.match_set_date(match=match, by=request.user, activity_date=day, **times)
         return _("The activity date is saved.")
 
     return _act(request, pk, action)

@@ -239,6 +239,10 @@ class Match(models.Model):
     )
     end_reason = models.TextField(_("reason"), blank=True)
     activity_date = models.DateField(_("activity date"), null=True, blank=True)
+    activity_start = models.TimeField(_("starts at"), null=True, blank=True)
+    activity_end = models.TimeField(_("ends at"), null=True, blank=True)
+    # Raised on every change of a confirmed activity's time, so calendars replace the old event.
+    calendar_sequence = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(_("answer before"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

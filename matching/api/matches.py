@@ -35,6 +35,8 @@ class MatchOutputSerializer(serializers.ModelSerializer):
             "offer",
             "request",
             "activity_date",
+            "activity_start",
+            "activity_end",
             "expires_at",
             "school_accepted_at",
             "company_accepted_at",
@@ -99,6 +101,12 @@ class MatchMessageInput(serializers.Serializer):
     body = serializers.CharField(max_length=MatchMessage.MAX_LENGTH, allow_blank=True)
 
 
+class ScheduleInput(serializers.Serializer):
+    activity_date = serializers.DateField()
+    start = serializers.TimeField(required=False, allow_null=True, help_text="Local time (Europe/Amsterdam).")
+    end = serializers.TimeField(required=False, allow_null=True, help_text="Local time (Europe/Amsterdam).")
+
+
 class MatchFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Match.Status.choices)
 
@@ -160,6 +168,16 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         return self._out(matches.match_cancel(match=self._writable(), by=request.user, **data.validated_data))
+
+    @extend_schema(request=ScheduleInput, responses=MatchOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request: ApiRequest, pk: str | None = None) -> Response:
+        """Set or move the activity's date and optional times; a confirmed activity gets an updated invitation."""
+        data = ScheduleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(
+            matches.match_set_date(match=self._writable(), by=request.user, **data.validated_data)
+        )
 
     @extend_schema(request=None, responses=MatchOutputSerializer)
     @action(detail=True, methods=["post"])

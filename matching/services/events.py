@@ -39,6 +39,8 @@ def _link(match: Match) -> str:
 
 
 def _send(match: Match, event: str, group: str, recipients: list[User], title, body, **extra) -> None:  # noqa: ANN001
+    # object_key: when one match can cause the same event more than once (a moved date).
+    object_id = extra.pop("object_key", str(match.pk))
     if recipients:
         notify(
             event=event,
@@ -48,7 +50,7 @@ def _send(match: Match, event: str, group: str, recipients: list[User], title, b
             body=body,
             link=_link(match),
             object_type="match",
-            object_id=str(match.pk),
+            object_id=object_id,
             **extra,
         )
 
@@ -115,14 +117,44 @@ def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
     data = activity_invitation(
         uid=f"match-{match.pk}@techniekpact-match.nl",
         day=match.activity_date,
+        start=match.activity_start,
+        end=match.activity_end,
         summary=f"{match.offer.title} — {match.offer.organisation.name} × {match.request.organisation.name}",
         description=match.request.title,
         location=match.request.organisation.place,
         cancel=cancel,
-        sequence=1 if cancel else 0,
+        # A cancellation must outrank every invitation sent before it.
+        sequence=match.calendar_sequence + (1 if cancel else 0),
     )
     method = "CANCEL" if cancel else "REQUEST"
     return [("techniekpact-match.ics", data, f"text/calendar; method={method}; charset=utf-8")]
+
+
+def _when(match: Match) -> str:
+    from django.utils import formats
+
+    day = formats.date_format(match.activity_date, "l j F Y") if match.activity_date else ""
+    if match.activity_start is None:
+        return day
+    end = f"–{match.activity_end:%H:%M}" if match.activity_end else ""
+    return f"{day}, {match.activity_start:%H:%M}{end}"
+
+
+def rescheduled(match: Match) -> None:
+    """A confirmed activity moved: both sides get the new time and an updated invitation."""
+    _send(
+        match,
+        "match.rescheduled",
+        "matches",
+        _recipients(match, ("school", "company")),
+        lambda: _("New date: %(title)s") % {"title": match.offer.title},
+        lambda: (
+            _("The activity is now on %(when)s. The updated calendar invitation is attached.")
+            % {"when": _when(match)}
+        ),
+        attachments=_invitation(match, cancel=False),
+        object_key=f"{match.pk}:{match.calendar_sequence}",
+    )
 
 
 def confirmed(match: Match) -> None:

@@ -8,7 +8,7 @@ request (RELIABILITY §0.6).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import structlog
@@ -266,23 +266,47 @@ def match_complete(*, match: Match, by: User | None = None) -> Match:
 
 
 @transaction.atomic
-def match_set_date(*, match: Match, by: User, activity_date: date) -> Match:
+def match_set_date(
+    *,
+    match: Match,
+    by: User,
+    activity_date: date,
+    start: time | None = None,
+    end: time | None = None,
+) -> Match:
+    """Set (or move) the activity's date and, optionally, its start and end time (Amsterdam time).
+
+    Moving a confirmed activity sends both sides an updated calendar invitation (same UID, a
+    higher SEQUENCE), so the event moves in their calendars instead of appearing twice."""
     match = _locked(match)
     if not _side_of(by, match):
         raise PermissionDenied
     if match.status not in Match.LIVE:
         raise ValidationError(_("Only a live match can be rescheduled."), code="state")
-    start = max(match.offer.available_from, match.request.wanted_from)
-    end = min(match.offer.available_until, match.request.wanted_until)
-    if not start <= activity_date <= end:
+    first = max(match.offer.available_from, match.request.wanted_from)
+    last = min(match.offer.available_until, match.request.wanted_until)
+    if not first <= activity_date <= last:
         raise ValidationError(
             {
                 "activity_date": _("Choose a date between %(start)s and %(end)s.")
-                % {"start": start.isoformat(), "end": end.isoformat()}
+                % {"start": first.isoformat(), "end": last.isoformat()}
             }
         )
-    match.activity_date = activity_date
-    match.save(update_fields=["activity_date", "updated_at"])
+    if end is not None and start is None:
+        raise ValidationError({"start": _("Give a start time with the end time.")})
+    if start is not None and end is not None and end <= start:
+        raise ValidationError({"end": _("The end time must be after the start time.")})
+    changed = (match.activity_date, match.activity_start, match.activity_end) != (activity_date, start, end)
+    if not changed:
+        return match
+    match.activity_date, match.activity_start, match.activity_end = activity_date, start, end
+    fields = ["activity_date", "activity_start", "activity_end", "updated_at"]
+    if match.status == Match.Status.CONFIRMED:
+        match.calendar_sequence += 1
+        fields.append("calendar_sequence")
+    match.save(update_fields=fields)
+    if match.status == Match.Status.CONFIRMED:
+        events.rescheduled(match)
     return match
 
 

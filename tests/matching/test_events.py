@@ -123,3 +123,62 @@ def test_feedback_request_after_the_activity(cast, company):
     matches.request_feedback()
     assert _events(cast.teacher).count("match.feedback_request") == 1
     assert _events(hr).count("match.feedback_request") == 1
+
+
+def test_moving_a_confirmed_activity_sends_an_updated_invitation_in_amsterdam_time(
+    cast, company, django_capture_on_commit_callbacks
+):
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from rest_framework.test import APIClient
+
+    org, hr = company
+    match = matches.match_propose(offer=open_offer(org, hr), request=open_request(cast.school, cast.teacher))
+    matches.match_accept(match=match, by=cast.teacher)
+    matches.match_accept(match=match, by=hr)
+    match.refresh_from_db()
+    new_day = match.activity_date + timedelta(days=3)
+    mail.outbox.clear()
+
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(cast.teacher)
+    refused = api.post(
+        f"/api/v1/matches/{match.pk}/schedule/",
+        {"activity_date": new_day.isoformat(), "start": "11:00", "end": "10:00"},
+        format="json",
+    )
+    assert refused.status_code == 400 and "end" in refused.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            f"/api/v1/matches/{match.pk}/schedule/",
+            {"activity_date": new_day.isoformat(), "start": "09:30", "end": "11:00"},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    assert response.json()["activity_start"] == "09:30:00"
+
+    moved = [m for m in mail.outbox if m.to[0] == "hr@zwolle.nl"]
+    assert len(moved) == 1 and "09:30–11:00" in moved[0].body
+    ics = [a for a in moved[0].attachments if a[0].endswith(".ics")][0]
+    event = parse_first_event(ics[1] if isinstance(ics[1], bytes) else ics[1].encode())
+    assert event["starts_at"].tzinfo == ZoneInfo("Europe/Amsterdam")
+    assert (event["starts_at"].date(), event["starts_at"].time()) == (new_day, time(9, 30))
+    assert event["sequence"] == 1 and event["uid"] == f"match-{match.pk}@techniekpact-match.nl"
+    # Both sides hear it (the mover too: it is their calendar as well), nobody else.
+    assert "match.rescheduled" in _events(cast.teacher) and "match.rescheduled" in _events(hr)
+    assert _events(cast.other_member) == []
+
+    # Saving the same time again changes nothing and sends nothing.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        matches.match_set_date(match=match, by=hr, activity_date=new_day, start=time(9, 30), end=time(11, 0))
+    assert mail.outbox == []
+
+    # The cancellation outranks the moved invitation.
+    with django_capture_on_commit_callbacks(execute=True):
+        matches.match_cancel(match=match, by=hr, reason="Ziek")
+    cancel = [m for m in mail.outbox if m.to[0] == cast.teacher.email][0]
+    ics = [a for a in cancel.attachments if a[0].endswith(".ics")][0]
+    cancelled = parse_first_event(ics[1] if isinstance(ics[1], bytes) else ics[1].encode())
+    assert cancelled["method"] == "CANCEL" and cancelled["sequence"] == 2

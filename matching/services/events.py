@@ -38,9 +38,29 @@ def _link(match: Match) -> str:
     return reverse("matches:detail", args=[match.pk])
 
 
+def _summary(match: Match) -> dict[str, object]:
+    """What every match e-mail shows under its text (JSON-safe; labels are translated in the template)."""
+    return {
+        "match": {
+            "offer": match.offer.title,
+            "company": match.offer.organisation.name,
+            "company_place": match.offer.organisation.place,
+            "request": match.request.title,
+            "school": match.request.organisation.name,
+            "school_place": match.request.organisation.place,
+            "slots": match.slots,
+            "day": match.activity_date.isoformat() if match.activity_date else "",
+            "start": match.activity_start.strftime("%H:%M") if match.activity_start else "",
+            "end": match.activity_end.strftime("%H:%M") if match.activity_end else "",
+        }
+    }
+
+
 def _send(match: Match, event: str, group: str, recipients: list[User], title, body, **extra) -> None:  # noqa: ANN001
     # object_key: when one match can cause the same event more than once (a moved date).
     object_id = extra.pop("object_key", str(match.pk))
+    extra.setdefault("email_template", "emails/notifications/match")
+    extra.setdefault("context", _summary(match))
     if recipients:
         notify(
             event=event,

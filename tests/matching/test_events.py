@@ -160,6 +160,9 @@ def test_moving_a_confirmed_activity_sends_an_updated_invitation_in_amsterdam_ti
 
     moved = [m for m in mail.outbox if m.to[0] == "hr@zwolle.nl"]
     assert len(moved) == 1 and "09:30–11:00" in moved[0].body
+    # Every match mail says what it is about, in text and HTML.
+    assert f"Gastles gezocht — {cast.school.name}" in moved[0].body
+    assert cast.school.name in moved[0].alternatives[0][0]
     ics = [a for a in moved[0].attachments if a[0].endswith(".ics")][0]
     event = parse_first_event(ics[1] if isinstance(ics[1], bytes) else ics[1].encode())
     assert event["starts_at"].tzinfo == ZoneInfo("Europe/Amsterdam")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("matches/<int:pk>/cancel/", views.match_cancel, name="cancel"),
     path("matches/<int:pk>/complete/", views.match_complete, name="complete"),
     path("matches/<int:pk>/feedback/", views.match_feedback, name="feedback"),
+    path("matches/<int:pk>/calendar.ics", views.match_calendar, name="calendar"),
     path("matches/<int:pk>/date/", views.match_set_date, name="set_date"),
     path("matches/<int:pk>/messages/", views.match_message_post, name="message_post"),
     path("offers/<int:pk>/ask/", views.offer_ask, name="ask"),

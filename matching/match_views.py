@@ -29,7 +29,7 @@ from accounts.models import Membership
 from matching import selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
-from matching.services import matches
+from matching.services import events, matches
 from matching.services import messages as messages_service
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
@@ -37,6 +37,7 @@ from taxonomy.subjects import Subject
 PAGE_SIZE = 25
 ENDED = (Match.Status.DECLINED, Match.Status.EXPIRED, Match.Status.CANCELLED)
 AFTER = (Match.Status.COMPLETED, Match.Status.EVALUATED)
+CALENDAR_STATUSES = (Match.Status.CONFIRMED, Match.Status.COMPLETED, Match.Status.EVALUATED)
 
 TABS = {
     "todo": gettext_lazy("Awaiting my answer"),
@@ -230,6 +231,18 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, match, MatchMessageForm())
 
 
+@login_required
+def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the confirmed activity as an .ics file (the same event as the e-mailed invitation)."""
+    match = selectors.match_get_for(request.user, pk)
+    data = events.calendar_file(match) if match.status in CALENDAR_STATUSES else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="techniekpact-match-{match.pk}.ics"'
+    return response
+
+
 def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessageForm) -> HttpResponse:
     sides = matches.match_sides(user=request.user, match=match)
     today = timezone.localdate()
@@ -259,6 +272,9 @@ def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessag
         # Once my side has said yes, backing out is a cancellation with a reason.
         "can_cancel": bool(sides) and match.is_live and not awaiting_me,
         "can_set_date": bool(sides) and match.is_live,
+        "calendar_url": reverse("matches:calendar", args=[match.pk])
+        if match.status in CALENDAR_STATUSES and match.activity_date
+        else None,
         "window": window,
         "can_complete": bool(sides) and match.status == Match.Status.CONFIRMED and date_passed,
         "can_feedback": bool(sides)

@@ -131,10 +131,11 @@ def accepted(match: Match, sides: set[str]) -> None:
     )
 
 
-def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
+def calendar_file(match: Match, *, cancel: bool = False) -> bytes | None:
+    """The activity as an iCalendar file (the e-mail attachment and the page's download)."""
     if match.activity_date is None:
-        return []
-    data = activity_invitation(
+        return None
+    return activity_invitation(
         uid=f"match-{match.pk}@techniekpact-match.nl",
         day=match.activity_date,
         start=match.activity_start,
@@ -146,6 +147,12 @@ def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
         # A cancellation must outrank every invitation sent before it.
         sequence=match.calendar_sequence + (1 if cancel else 0),
     )
+
+
+def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
+    data = calendar_file(match, cancel=cancel)
+    if data is None:
+        return []
     method = "CANCEL" if cancel else "REQUEST"
     return [("techniekpact-match.ics", data, f"text/calendar; method={method}; charset=utf-8")]
 

@@ -259,3 +259,30 @@ def test_list_queries_do_not_grow_with_the_matches(client, cast, company, django
     with django_assert_max_num_queries(len(few)):
         body = page(client, "/matches/?tab=todo")
     assert body.count('action="/matches/') >= 2 * 22  # accept and decline on every row
+
+
+def test_confirmed_activity_downloads_as_a_calendar_file_for_its_people_only(cast, client):
+    from matching.services import matches as match_services
+    from notifications.ics import parse_first_event
+    from tests.factories import MembershipFactory, OrganisationFactory
+    from tests.matching.helpers import open_offer, open_request
+
+    company = OrganisationFactory(kind="company", at="Zwolle")
+    hr = MembershipFactory(organisation=company, is_admin=True).user
+    match = match_services.match_propose(
+        offer=open_offer(company, hr), request=open_request(cast.school, cast.teacher)
+    )
+    url = f"/matches/{match.pk}/calendar.ics"
+    client.force_login(cast.teacher)
+    assert client.get(url).status_code == 404  # not confirmed yet
+    assert url not in client.get(f"/matches/{match.pk}/").content.decode()
+    match_services.match_accept(match=match, by=cast.teacher)
+    match_services.match_accept(match=match, by=hr)
+    match.refresh_from_db()
+    assert url in client.get(f"/matches/{match.pk}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    event = parse_first_event(response.content)
+    assert event["start"] == match.activity_date and event["uid"] == f"match-{match.pk}@techniekpact-match.nl"
+    client.force_login(cast.other_member)
+    assert client.get(url).status_code == 404

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import select_template
@@ -38,7 +38,8 @@ MAX_ATTEMPTS = 6
 MAX_BACKOFF = timedelta(hours=6)
 FRESH_GRACE = timedelta(seconds=60)  # the on-commit enqueue normally handles a new delivery
 STUCK_AFTER = timedelta(minutes=10)  # far above EMAIL_TIMEOUT: the worker died mid-send
-REQUEUE_WAIT = timedelta(minutes=5)  # a re-enqueued delivery is not re-enqueued again before this
+REQUEUE_WAIT = timedelta(minutes=5)
+BATCH_SIZE = 50  # deliveries per task: one SMTP connection carries them all  # a re-enqueued delivery is not re-enqueued again before this
 
 Text = Callable[[], Any] | str
 
@@ -97,6 +98,7 @@ def notify(
     modes = dict(Preference.objects.filter(user__in=people, group=group).values_list("user_id", "email_mode"))
     stored_attachments = _encode_attachments(attachments)
     created: list[Notification] = []
+    immediate: list[int] = []
     for person in people:
         dedupe_key = _key(event, object_type, object_id, person.pk)
         with translation.override(_language(person)):
@@ -126,9 +128,11 @@ def notify(
             attachments=stored_attachments,
         )
         if mode == Preference.EmailMode.IMMEDIATELY:
-            # robust: a broker error after COMMIT must not turn the caller's request into a 500 or
-            # skip later callbacks (RELIABILITY §0.2); the row stays pending for the sweep.
-            transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)
+            immediate.append(delivery.pk)
+    if immediate:
+        # robust: a broker error after COMMIT must not turn the caller's request into a 500 or
+        # skip later callbacks (RELIABILITY §0.2); the rows stay pending for the sweep.
+        transaction.on_commit(partial(enqueue_deliveries, immediate), robust=True)
     return created
 
 
@@ -162,18 +166,25 @@ def email_address(
     )
     if not is_new:
         return None
-    transaction.on_commit(partial(enqueue_delivery, delivery.pk), robust=True)
+    transaction.on_commit(partial(enqueue_deliveries, [delivery.pk]), robust=True)
     return delivery
 
 
-def enqueue_delivery(delivery_id: int) -> None:
-    """Hand a delivery to the worker. A broker error is logged: the sweep sends it later."""
-    from notifications.tasks import deliver_task
+def enqueue_deliveries(delivery_ids: list[int]) -> None:
+    """Hand deliveries to the worker in batches (one task and one SMTP connection per batch).
+    A broker error is logged: the rows stay pending and the sweep sends them later."""
+    from notifications.tasks import deliver_batch_task
 
-    try:
-        deliver_task.delay(delivery_id)
-    except Exception:
-        logger.warning("Could not enqueue delivery %s; the sweep will retry it", delivery_id, exc_info=True)
+    for first in range(0, len(delivery_ids), BATCH_SIZE):
+        batch = delivery_ids[first : first + BATCH_SIZE]
+        try:
+            deliver_batch_task.delay(batch)
+        except Exception:
+            logger.warning("Could not enqueue deliveries %s; the sweep will retry them", batch, exc_info=True)
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    enqueue_deliveries([delivery_id])
 
 
 # --- Sending ---------------------------------------------------------------------------------
@@ -247,59 +258,12 @@ def _record_failure(delivery_ids: list[int], error: Exception) -> None:
         )
 
 
-def delivery_send(delivery_id: int) -> bool:
-    """Send one immediate delivery if it is still pending. Returns True when it was sent.
-
-    The conditional UPDATE pending→sending lets exactly one worker act on a delivery; a re-run
-    (duplicate task, sweep) finds nothing to do. On an error the row goes back to pending with an
-    exponential retry_after, and to failed after MAX_ATTEMPTS.
-    """
-    now = timezone.now()
-    claimed = Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING, digest=False).update(
-        status=Delivery.Status.SENDING, attempts=F("attempts") + 1, taken_at=now
-    )
-    if claimed != 1:
-        if not Delivery.objects.filter(pk=delivery_id).exists():
-            logger.warning("Delivery %s does not exist", delivery_id)
-        return False
-    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+def _message_for(delivery: Delivery) -> EmailMultiAlternatives | None:
+    """The e-mail of one claimed delivery, in its recipient's language; None when nobody can receive it."""
     notification = delivery.notification
-    if notification is None:
-        return _send_to_address(delivery)
-    recipient = notification.recipient
-    if not recipient.is_active or not recipient.email:
-        Delivery.objects.filter(pk=delivery_id).update(status=Delivery.Status.SKIPPED)
-        return False
-    try:
-        with translation.override(_language(recipient)):
-            message = _build_message(
-                recipient=recipient,
-                subject=notification.title,
-                template=delivery.email_template or "emails/notifications/base",
-                context={
-                    **delivery.context,
-                    "notification": notification,
-                    "link_url": _absolute(notification.link),
-                },
-                key=delivery.key,
-                attachments=delivery.attachments,
-            )
-            message.send()
-    except Exception as error:
-        logger.warning("Sending delivery %s failed", delivery_id, exc_info=True)
-        _record_failure([delivery_id], error)
-        return False
-    Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", retry_after=None
-    )
-    return True
-
-
-def _send_to_address(delivery: Delivery) -> bool:
-    """The second half of delivery_send for a mail without an account behind it (claimed already)."""
-    try:
+    if notification is None:  # an address without an account (an invitation)
         with translation.override(delivery.language or settings.LANGUAGE_CODE):
-            message = _build_message(
+            return _build_message(
                 recipient=None,
                 to_email=delivery.to_email,
                 subject=delivery.subject,
@@ -308,15 +272,88 @@ def _send_to_address(delivery: Delivery) -> bool:
                 key=delivery.key,
                 attachments=delivery.attachments,
             )
-            message.send()
-    except Exception as error:
-        logger.warning("Sending delivery %s failed", delivery.pk, exc_info=True)
-        _record_failure([delivery.pk], error)
-        return False
-    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", retry_after=None
+    recipient = notification.recipient
+    if not recipient.is_active or not recipient.email:
+        return None
+    with translation.override(_language(recipient)):
+        return _build_message(
+            recipient=recipient,
+            subject=notification.title,
+            template=delivery.email_template or "emails/notifications/base",
+            context={
+                **delivery.context,
+                "notification": notification,
+                "link_url": _absolute(notification.link),
+            },
+            key=delivery.key,
+            attachments=delivery.attachments,
+        )
+
+
+def deliveries_send(delivery_ids: Iterable[int]) -> int:
+    """Send the given immediate deliveries that are still pending, over one SMTP connection.
+    Returns how many were sent.
+
+    The conditional UPDATE pending→sending lets exactly one worker act on a delivery; a re-run
+    (duplicate task, sweep) finds nothing to do. Each row is marked sent right after its own mail
+    leaves, so a worker dying mid-batch re-sends nothing that went out. On an error the row goes
+    back to pending with an exponential retry_after, and to failed after MAX_ATTEMPTS.
+    """
+    ids = list(delivery_ids)
+    now = timezone.now()
+    claimed = Delivery.objects.filter(pk__in=ids, status=Delivery.Status.PENDING, digest=False).update(
+        status=Delivery.Status.SENDING, attempts=F("attempts") + 1, taken_at=now
     )
-    return True
+    if not claimed:
+        missing = set(ids) - set(Delivery.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if missing:
+            logger.warning("Deliveries %s do not exist", sorted(missing))
+        return 0
+    deliveries = (
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING, taken_at=now)
+        .select_related("notification__recipient")
+        .order_by("pk")
+    )
+    connection = None
+    sent = 0
+    try:
+        for delivery in deliveries:
+            try:
+                message = _message_for(delivery)
+                if message is None:
+                    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED)
+                    continue
+                if connection is None:
+                    connection = get_connection()
+                    connection.open()
+                connection.send_messages([message])
+            except Exception as error:
+                logger.warning("Sending delivery %s failed", delivery.pk, exc_info=True)
+                _record_failure([delivery.pk], error)
+                if connection is not None:  # the connection may be broken: a fresh one for the rest
+                    _close_quietly(connection)
+                    connection = None
+                continue
+            Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", retry_after=None
+            )
+            sent += 1
+    finally:
+        if connection is not None:
+            _close_quietly(connection)
+    return sent
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:
+        logger.debug("Closing the mail connection failed", exc_info=True)
+
+
+def delivery_send(delivery_id: int) -> bool:
+    """Send one immediate delivery if it is still pending. Returns True when it was sent."""
+    return deliveries_send([delivery_id]) == 1
 
 
 def sweep(limit: int = 200) -> int:
@@ -342,11 +379,11 @@ def sweep(limit: int = 200) -> int:
         return 0
     # Not again next minute if the worker is merely slow; the claim makes a double enqueue harmless.
     Delivery.objects.filter(pk__in=due, status=Delivery.Status.PENDING).update(retry_after=now + REQUEUE_WAIT)
-    for delivery_id in due:
+    for first in range(0, len(due), BATCH_SIZE):
         try:
-            enqueue_delivery(delivery_id)
-        except Exception:  # eager mode runs the task here: one bad row must not stop the batch
-            logger.exception("Sweep could not hand on delivery %s", delivery_id)
+            enqueue_deliveries(due[first : first + BATCH_SIZE])
+        except Exception:  # eager mode runs the task here: one bad batch must not stop the sweep
+            logger.exception("Sweep could not hand on deliveries %s", due[first : first + BATCH_SIZE])
     return len(due)
 
 

@@ -21,6 +21,11 @@ def deliver_task(delivery_id: int) -> None:
     services.delivery_send(delivery_id)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_batch_task(delivery_ids: list[int]) -> int:
+    return services.deliveries_send(delivery_ids)
+
+
 @shared_task(ignore_result=True)
 def sweep_task(limit: int = 200) -> int:
     # One sweep at a time: overlapping sweeps would only enqueue the same rows twice.

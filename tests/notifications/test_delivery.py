@@ -190,7 +190,8 @@ def test_broker_down_at_commit_then_sweep_sends_exactly_once(cast, broker_down, 
     send(cast.teacher, cast.hr)  # a real commit: the robust on-commit enqueue hits the dead broker
 
     assert timezone.now() - started < timedelta(seconds=15)
-    assert caplog.text.count("the sweep will retry it") == 2
+    # One batch (both deliveries of the transaction) failed to enqueue, and said so.
+    assert caplog.text.count("the sweep will retry them") == 1
     assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 2
     assert mail.outbox == []
 
@@ -202,3 +203,35 @@ def test_broker_down_at_commit_then_sweep_sends_exactly_once(cast, broker_down, 
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted([cast.teacher.email, cast.hr.email])
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+
+
+@pytest.mark.django_db
+def test_a_batch_shares_one_smtp_connection_and_one_bad_mail_does_not_stop_the_rest(cast, send):
+    from tests.factories import UserFactory
+
+    people = [UserFactory(email=f"person{i}@example.nl") for i in range(5)]
+    send(*people)  # on-commit is not run here: the rows wait, as if the broker were slow
+    ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+    with smtp_server() as inbox:
+        from django.test import override_settings
+
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=inbox.port,
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+            EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
+        ):
+            # The third person's address is refused by the mail library before it reaches SMTP.
+            type(people[2]).objects.filter(pk=people[2].pk).update(email="broken\nheader@example.nl")
+            from notifications.services import deliveries_send
+
+            assert deliveries_send(ids) == 4
+            assert deliveries_send(ids) == 0  # a redelivered task sends nothing twice
+    assert len(inbox.envelopes) == 4
+    assert inbox.recipients() == sorted(p.email for i, p in enumerate(people) if i != 2)
+    statuses = dict(Delivery.objects.values_list("notification__recipient__email", "status"))
+    assert statuses["broken\nheader@example.nl"] == Delivery.Status.PENDING  # back-off, then retried
+    assert list(statuses.values()).count(Delivery.Status.SENT) == 4

@@ -10,6 +10,7 @@ from accounts.api import views as accounts_api
 from matching.api import views as matching_api
 from matching.api.matches import MatchViewSet
 from notifications.api import NotificationViewSet
+from oversight.api import reports as reports_api
 
 router = DefaultRouter()
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
@@ -23,5 +24,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("me/export/", accounts_api.MeExportView.as_view(), name="me_export"),
+    path("reports/kpis/", reports_api.KpiReportView.as_view(), name="report_kpis"),
+    path("reports/monitor/", reports_api.MonitorReportView.as_view(), name="report_monitor"),
     *router.urls,
 ]

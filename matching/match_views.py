@@ -231,6 +231,13 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, match, MatchMessageForm())
 
 
+def _optional_url(name: str, *args: object) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
 @login_required
 def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the confirmed activity as an .ics file (the same event as the e-mailed invitation)."""
@@ -272,6 +279,10 @@ def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessag
         # Once my side has said yes, backing out is a cancellation with a reason.
         "can_cancel": bool(sides) and match.is_live and not awaiting_me,
         "can_set_date": bool(sides) and match.is_live,
+        # Recording the students' gender (counts only) is an oversight feature; linked if installed.
+        "placement_url": _optional_url("oversight:placement_record", match.pk)
+        if match.offer.kind == "internship" and match.status in CALENDAR_STATUSES and sides
+        else None,
         "calendar_url": reverse("matches:calendar", args=[match.pk])
         if match.status in CALENDAR_STATUSES and match.activity_date
         else None,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from oversight.models import ConductReport, CoverageTarget
+from oversight.models import ConductReport, CoverageTarget, PlacementRecord
 
 
 @admin.register(CoverageTarget)
@@ -17,3 +17,9 @@ class ConductReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "category", "province"]
     search_fields = ["school__name", "company__name", "description"]
     raw_id_fields = ["school", "company", "match", "reported_by", "handled_by"]
+
+
+@admin.register(PlacementRecord)
+class PlacementRecordAdmin(admin.ModelAdmin):
+    list_display = ["match", "girls", "boys", "other_or_unknown", "recorded_by", "recorded_at"]
+    raw_id_fields = ["match", "recorded_by"]

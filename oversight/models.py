@@ -83,3 +83,32 @@ class ConductReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} → {self.company} ({self.get_category_display()})"
+
+
+class PlacementRecord(models.Model):
+    """How many girls, boys and others (or unknown) fill the places of one internship match: the
+    only figure about pupils the platform keeps (DESIGN §1), for the goal-9 monitor. Counts only,
+    never names; the monitor suppresses small cells because a count on a one-place internship
+    identifies a minor."""
+
+    match = models.OneToOneField(
+        "matching.Match", on_delete=models.CASCADE, related_name="placement_record", verbose_name=_("match")
+    )
+    girls = models.PositiveSmallIntegerField(_("girls"), default=0)
+    boys = models.PositiveSmallIntegerField(_("boys"), default=0)
+    other_or_unknown = models.PositiveSmallIntegerField(_("other or unknown"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("placement record")
+        verbose_name_plural = _("placement records")
+
+    def __str__(self) -> str:
+        return f"match {self.match_id}: {self.girls}/{self.boys}/{self.other_or_unknown}"
+
+    @property
+    def total(self) -> int:
+        return self.girls + self.boys + self.other_or_unknown

@@ -1,0 +1,147 @@
+"""CSV exports of requests, offers and matches in the coordinator's provinces (streamed).
+
+XLSX is not offered: openpyxl is not installed, and CSV opens in every spreadsheet program."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.services import audit_record
+from matching.models import Match, Offer, Request
+from oversight.access import coordinator_required, scope_provinces
+from oversight.selectors.exports import DATASETS, ExportFilters, export_counts, export_header, export_rows
+from taxonomy.kinds import Kind
+from taxonomy.regions import Province
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for model in (Request, Offer, Match):
+        for value, label in model.Status.choices:
+            seen.setdefault(value, label)
+    return [("", gettext_lazy("Any status")), *seen.items()]
+
+
+class ExportFilterForm(forms.Form):
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), required=False, choices=[("", gettext_lazy("Any kind")), *Kind.choices]
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=_status_choices)
+    created_from = forms.DateField(
+        label=gettext_lazy("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_until = forms.DateField(
+        label=gettext_lazy("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, provinces: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = provinces
+        names = dict(Province.choices)
+        self.fields["province"].choices = [("", gettext_lazy("All my provinces"))] + [
+            (p, names[p]) for p in provinces
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("created_from"), data.get("created_until")
+        if start and end and start > end:
+            self.add_error("created_until", gettext_lazy("The end date is before the start date."))
+        return data
+
+    def filters(self) -> ExportFilters:
+        data = self.cleaned_data
+        return ExportFilters(
+            provinces=[data["province"]] if data.get("province") else list(self.scope),
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            created_from=data.get("created_from"),
+            created_until=data.get("created_until"),
+        )
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    # The BOM makes Excel read the file as UTF-8 (place names like Fryslân).
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_cell(value) for value in row])
+
+
+@coordinator_required
+def exports(request: HttpRequest) -> HttpResponse:
+    # Every filter is optional, so the page opens with the totals of all the coordinator's provinces.
+    form = ExportFilterForm(request.GET, provinces=scope_provinces(request.user))
+    counts = export_counts(form.filters()) if form.is_valid() else None
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "oversight/exports.html",
+        {"form": form, "counts": counts, "datasets": DATASETS, "query": query},
+    )
+
+
+@coordinator_required
+def export_download(request: HttpRequest, dataset: str) -> HttpResponse:
+    if dataset not in DATASETS:
+        raise Http404
+    form = ExportFilterForm(request.GET, provinces=scope_provinces(request.user))
+    if not form.is_valid():
+        return render(
+            request,
+            "oversight/exports.html",
+            {"form": form, "counts": None, "datasets": DATASETS, "query": request.GET.urlencode()},
+            status=400,
+        )
+    filters = form.filters()
+    # Who took which data out is recorded before the first byte leaves.
+    audit_record(
+        actor=request.user,
+        action=f"export.{dataset}",
+        object_type="export",
+        province=filters.provinces[0] if len(filters.provinces) == 1 else "",
+        data=filters.as_data(),
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    filename = f"{dataset}-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(
+        _csv_lines(export_header(dataset), export_rows(dataset, filters)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEntry
+from matching.services import matches
+from tests.factories import MembershipFactory, OrganisationFactory
+from tests.matching.helpers import open_offer, open_request
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client, dataset: str, **filters: str) -> list[dict[str, str]]:
+    response = client.get(reverse("oversight:export_download", args=[dataset]), filters)
+    assert response.status_code == 200, response.content[:500]
+    assert response.streaming and response["Content-Type"].startswith("text/csv")
+    assert f"{dataset}-" in response["Content-Disposition"]
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def data(cast):
+    """Overijssel (in scope), Gelderland (in scope) and Zuid-Holland (out of scope) rows."""
+    delft_school = OrganisationFactory(kind="school", name="Delfts Lyceum", at="Delft")
+    delft_company = OrganisationFactory(kind="company", name="Delft Instruments", at="Delft")
+    arnhem = OrganisationFactory(kind="company", name="Arnhem Energie", at="Arnhem")
+    delft_teacher = MembershipFactory(organisation=delft_school).user
+    delft_hr = MembershipFactory(organisation=delft_company).user
+    arnhem_hr = MembershipFactory(organisation=arnhem).user
+
+    zwolle_request = open_request(cast.school, cast.teacher, title="=HYPERLINK(evil)", slots=2)
+    visit_request = open_request(cast.school, cast.teacher, kind="company_visit", title="Bedrijfsbezoek")
+    delft_request = open_request(delft_school, delft_teacher, title="Delftse vraag")
+    demcon_offer = open_offer(cast.company, cast.hr, title="Gastles Demcon")
+    open_offer(arnhem, arnhem_hr, title="Gastles Arnhem")
+    delft_offer = open_offer(delft_company, delft_hr, title="Gastles Delft")
+    # A match across the border (Overijssel school, Zuid-Holland company) is in scope by its school;
+    # one entirely in Zuid-Holland is not.
+    cross = matches.match_propose(offer=delft_offer, request=zwolle_request, score=0.5, explanation={})
+    local = matches.match_propose(offer=demcon_offer, request=zwolle_request, score=0.8, explanation={})
+    outside = matches.match_propose(offer=delft_offer, request=delft_request, score=0.7, explanation={})
+    return {"cross": cross, "local": local, "outside": outside, "visit_request": visit_request}
+
+
+def test_requests_export_holds_only_the_coordinators_provinces(client, cast, data):
+    client.force_login(cast.coordinator)
+    rows = download(client, "requests")
+    titles = {row["title"] for row in rows}
+    assert titles == {"'=HYPERLINK(evil)", "Bedrijfsbezoek"}  # formula neutralised, Delft absent
+    row = next(r for r in rows if r["title"] == "Bedrijfsbezoek")
+    assert row["organisation"] == "Thomas a Kempis College" and row["province"] == "overijssel"
+    assert row["levels"] == "havo" and row["kind"] == "company_visit"
+
+    entry = AuditEntry.objects.get(action="export.requests")
+    assert entry.actor == cast.coordinator
+    assert sorted(entry.data["provinces"]) == ["gelderland", "overijssel"]
+
+    client.force_login(cast.coordinator_elsewhere)
+    assert {row["title"] for row in download(client, "requests")} == {"Delftse vraag"}
+
+
+def test_offers_export_filters_by_province_and_kind(client, cast, data):
+    client.force_login(cast.coordinator)
+    assert {r["title"] for r in download(client, "offers")} == {"Gastles Demcon", "Gastles Arnhem"}
+    assert {r["title"] for r in download(client, "offers", province="gelderland")} == {"Gastles Arnhem"}
+    assert download(client, "offers", kind="internship") == []
+    entry = AuditEntry.objects.filter(action="export.offers").order_by("id")[1]
+    assert entry.data["provinces"] == ["gelderland"] and entry.province == "gelderland"
+
+    # A province outside the scope is refused, not quietly exported.
+    response = client.get(reverse("oversight:export_download", args=["offers"]), {"province": "zuid-holland"})
+    assert response.status_code == 400
+    assert AuditEntry.objects.filter(action="export.offers").count() == 3
+
+
+def test_matches_export_includes_both_sides_and_respects_scope(client, cast, data):
+    client.force_login(cast.coordinator)
+    rows = download(client, "matches")
+    assert {int(r["id"]) for r in rows} == {data["cross"].pk, data["local"].pk}
+    local = next(r for r in rows if int(r["id"]) == data["local"].pk)
+    assert local["school"] == "Thomas a Kempis College" and local["company"] == "Demcon"
+    assert local["kind"] == "guest_lesson" and local["status"] == "proposed" and local["source"] == "matcher"
+    assert local["slots"] == "1" and float(local["score"]) == 0.8
+    assert local["BRIN code"] == cast.school.brin and local["KvK number"] == cast.company.kvk
+
+    # Status filter.
+    matches.match_cancel(match=data["local"], by=cast.coordinator, reason="Dubbel", as_coordinator=True)
+    assert {int(r["id"]) for r in download(client, "matches", status="cancelled")} == {data["local"].pk}
+
+
+def test_date_filters_and_bad_dates(client, cast, data):
+    client.force_login(cast.coordinator)
+    assert download(client, "requests", created_until="2000-01-01") == []
+    response = client.get(
+        reverse("oversight:export_download", args=["requests"]),
+        {"created_from": "2026-05-01", "created_until": "2026-01-01"},
+    )
+    assert response.status_code == 400 and "before the start date" in response.content.decode()
+
+
+def test_export_page_shows_counts_and_is_for_coordinators_only(client, cast, data):
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("oversight:exports"), {"kind": "company_visit"})
+    assert page.status_code == 200
+    assert page.context["counts"] == {"requests": 1, "offers": 0, "matches": 0}
+    client.force_login(cast.hr)
+    assert client.get(reverse("oversight:exports")).status_code == 403
+    assert client.get(reverse("oversight:export_download", args=["requests"])).status_code == 403
+    assert not AuditEntry.objects.filter(action__startswith="export.").exists()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,3 +372,179 @@ def coordinator_set_provinces(*, user: User, provinces: Iterable[str], by: User 
         [CoordinatorRegion(user=user, province=p) for p in sorted(wanted - existing)]
     )
     user._coordinator_provinces = None
+
+
+# --- Privacy: deletion and the inactivity purge (AVG/GDPR art. 5(1)(e) and 17) ----------------
+
+
+def _admin_handover_needed(user: User) -> list[Organisation]:
+    """Organisations where `user` is the only admin while others are members: they must make
+    someone else admin first, or the organisation could no longer be managed."""
+    blocked = []
+    for membership in user.memberships.filter(is_admin=True).select_related("organisation"):
+        org = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+        others = org.memberships.exclude(user=user)
+        if others.exists() and not others.filter(is_admin=True).exists():
+            blocked.append(org)
+    return blocked
+
+
+def _sessions_end(user_id: int) -> None:
+    """Delete the person's sessions in a database-backed session store (ASVS 7.4.2). Other stores
+    cannot be searched by user; there the unusable password changes the session hash, so every
+    session of theirs is refused at its next request anyway. A scan of the live sessions only."""
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    theirs = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user_id)
+    ]
+    for session_key in theirs:
+        store(session_key=session_key).delete()
+
+
+def user_is_anonymised(user: User) -> bool:
+    from accounts.privacy import anonymised_email
+
+    return user.email == anonymised_email(user.pk)
+
+
+def _anonymise(user: User, *, by: User | None) -> None:
+    """Blank the person while the organisation's offers, requests, matches and statistics stay:
+    rows that point at them keep pointing at a nameless, inactive account. Caller holds the
+    transaction and has checked the admin hand-over."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from rest_framework.authtoken.models import Token
+
+    from accounts import privacy
+
+    old_email = user.email
+    label = privacy.anonymised_label(user.pk)
+    # Other apps first, while they can still see who this was.
+    privacy.run_anonymisers(user)
+    Invitation.objects.filter(
+        email__iexact=old_email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    Invitation.objects.filter(email__iexact=old_email).update(email=privacy.anonymised_email(user.pk))
+    # Failed log-ins recorded the address someone typed: theirs, so it goes too.
+    AuditEntry.objects.filter(action="login.failed", data__login=old_email[:100]).update(
+        data={"login": label}
+    )
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    Token.objects.filter(user=user).delete()
+    Membership.objects.filter(user=user).delete()
+    coordinator_set_provinces(user=user, provinces=[], by=by)
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.name = ""
+    user.phone = ""
+    user.email = privacy.anonymised_email(user.pk)
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.save()
+
+
+def _audit_relabel(user: User) -> None:
+    """Entries the person made stay (who did what is the organisation's record too), under a
+    label instead of their address and without their IP address."""
+    from accounts.privacy import anonymised_label
+
+    AuditEntry.objects.filter(actor=user).update(actor_label=anonymised_label(user.pk), ip_address=None)
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User) -> None:
+    """Delete an account at the person's own request (after re-entering their password) or by a
+    platform admin: anonymise it, end its sessions, and keep the organisation's data intact.
+
+    Refused with a ValidationError while they are the only admin of an organisation that has other
+    members. An organisation of which they are the only member stays, with no members, so its
+    matches and statistics stay too. Deleting an already deleted account does nothing.
+    """
+    if by.pk != user.pk and not by.is_superuser:
+        raise PermissionDenied
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user_is_anonymised(user):
+        return
+    blocked = _admin_handover_needed(user)
+    if blocked:
+        raise ValidationError(
+            _(
+                "You are the only admin of %(organisations)s. Make another member admin first, "
+                "then delete the account."
+            )
+            % {"organisations": ", ".join(org.name for org in blocked)},
+            code="admin_handover",
+        )
+    by_self = by.pk == user.pk
+    _anonymise(user, by=by)
+    # No personal data in the entry: the account number only.
+    audit_record(
+        actor=by,
+        action="account.deleted",
+        object_type="user",
+        object_id=user.pk,
+        data={"by": "self" if by_self else "platform_admin"},
+    )
+    _audit_relabel(user)
+    _sessions_end(user.pk)
+    log.info("account.deleted", user=user.pk, by_self=by_self)
+
+
+def users_purge_inactive(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Anonymise accounts nobody has logged in to for PRIVACY_INACTIVE_DAYS (date joined when
+    never), except staff and superusers. Each account in its own transaction, at most `limit` per
+    run; an account that must hand over an admin role first is skipped and logged. Anonymised
+    accounts no longer match, so a re-run does nothing. Returns how many were anonymised."""
+    from accounts.privacy import ANONYMISED_DOMAIN
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PRIVACY_INACTIVE_DAYS)
+    candidates = (
+        User.objects.filter(is_staff=False, is_superuser=False)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .exclude(email__iendswith=f"@{ANONYMISED_DOMAIN}")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    purged = 0
+    # The ids first: the loop writes to the table it would otherwise still be reading.
+    for user_id in list(candidates):
+        if purged >= limit:
+            break
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user_id)
+            # They may have logged in since the list was read.
+            if (user.last_login or user.date_joined) >= cutoff or user.is_staff or user.is_superuser:
+                continue
+            if _admin_handover_needed(user):
+                log.warning("account.purge_skipped", user=user_id, reason="admin_handover")
+                continue
+            _anonymise(user, by=None)
+            audit_record(
+                actor=None,
+                action="account.purged",
+                object_type="user",
+                object_id=user_id,
+                data={"inactive_days": settings.PRIVACY_INACTIVE_DAYS},
+            )
+            _audit_relabel(user)
+        purged += 1
+    if purged:
+        log.info("account.purged", count=purged)
+    return purged

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import views
+from accounts import privacy_views, views
 
 app_name = "accounts"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("profile/privacy/", privacy_views.privacy, name="privacy"),
+    path("profile/privacy/export/", privacy_views.privacy_export, name="privacy_export"),
+    path("profile/delete/", privacy_views.account_delete, name="account_delete"),
     path("language/", views.set_language, name="set_language"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -146,11 +146,19 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Techniekpact Match] "
+# Counted in the default cache: Redis in production, shared by every web process. The embedded
+# LocMemCache counts per process (fine for one runserver), and DummyCache would switch them off.
+# login_failed: 5 failures per address in 5 minutes lock that login, even from rotating IPs.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Proxies of ours in front of gunicorn (1 behind the Kubernetes ingress). Only then is the
+# right-most X-Forwarded-For entry trusted as the client address, by allauth's rate limits, DRF's
+# throttles and the audit log alike; entries further left can be forged by the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Techniekpact Match"
 
@@ -236,12 +244,14 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # UserRateThrottle keys on the account, so every API token of a person shares one budget;
+    # AnonRateThrottle keys on the client address (see NUM_PROXIES).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/min"),
         "user": env("API_THROTTLE_USER", default="1200/min"),
     },
-    # One trusted proxy in front of gunicorn; never trust the whole X-Forwarded-For header.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    # Never the whole X-Forwarded-For header (DRF's default with None): spoofable.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -305,6 +315,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.expire_and_complete_matches",
         "schedule": 15 * 60.0,
     },
+    "accounts-purge-inactive-daily-at-0330": {
+        "task": "accounts.tasks.purge_inactive_accounts",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 from notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT  # noqa: E402
@@ -355,3 +369,5 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = False
 
 # --- Product settings ------------------------------------------------------------------------
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+# Accounts nobody logged in to for this long are anonymised by a nightly task (AVG art. 5(1)(e)).
+PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=1095)

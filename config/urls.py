@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -8,6 +9,9 @@ from django.views.i18n import JavaScriptCatalog
 
 from config.api_urls import urlpatterns as api_urlpatterns
 from config.health import healthz
+
+# The admin's own login form has no rate limit and no second factor: send it to allauth's.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -9,6 +9,7 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Offers, requests and matches")
 
     def ready(self) -> None:
+        from matching import privacy  # noqa: F401  (registers the personal-data collector and anonymiser)
         from matching.services import listings, runs
 
         # Publishing or changing an open offer/request queues a debounced run for its landsdeel.

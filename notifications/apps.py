@@ -9,4 +9,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        import notifications.privacy  # noqa: F401  (registers the personal-data collector and anonymiser)
         from notifications import receivers  # noqa: F401  (connects the accounts signals)

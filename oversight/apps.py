@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class OversightConfig(AppConfig):
     name = "oversight"
     verbose_name = _("Coordinator oversight")
+
+    def ready(self) -> None:
+        from oversight import privacy  # noqa: F401  (registers the personal-data collector)

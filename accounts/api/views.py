@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -10,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import MemberOutputSerializer, MeOutputSerializer, OrganisationOutputSerializer
+from accounts.http import client_ip
 from accounts.models import Organisation
+from accounts.privacy import personal_data_export
 from accounts.selectors import organisations_visible_to
 
 
@@ -48,3 +51,13 @@ class MeView(APIView):
     @extend_schema(responses=MeOutputSerializer)
     def get(self, request: Request) -> Response:
         return Response(MeOutputSerializer(request.user).data)
+
+
+class MeExportView(APIView):
+    """Everything the platform stores about you, as JSON (the same as "Download my data").
+    Each export is recorded in the audit log."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="me_export")
+    def get(self, request: Request) -> Response:
+        data = personal_data_export(user=request.user, ip_address=client_ip(request))
+        return Response(data, headers={"Cache-Control": "no-store"})

@@ -84,7 +84,9 @@ def test_verification_and_rejection_tell_every_member_and_are_audited(cast, sett
     verified = Notification.objects.filter(event="organisation.verified")
     assert {n.recipient for n in verified} == {cast.teacher, cast.school_admin}
     # Nobody outside the organisation hears about it.
-    assert not Notification.objects.filter(recipient__in=[cast.hr, cast.other_member, cast.coordinator]).exists()
+    assert not Notification.objects.filter(
+        recipient__in=[cast.hr, cast.other_member, cast.coordinator]
+    ).exists()
 
     entries = list(AuditEntry.objects.filter(organisation=cast.school).order_by("created_at", "id"))
     assert [e.action for e in entries] == ["organisation.rejected", "organisation.verified"]

@@ -1,0 +1,27 @@
+"""Celery tasks: thin wrappers around accounts.services."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+
+from accounts import services
+
+logger = logging.getLogger(__name__)
+
+PURGE_LOCK = "accounts:purge-inactive-lock"
+
+
+@shared_task(ignore_result=True)
+def purge_inactive_accounts(limit: int = 500) -> int:
+    """Nightly: anonymise accounts inactive for PRIVACY_INACTIVE_DAYS (idempotent; bounded by `limit`)."""
+    # One purge at a time; a second beat tick while one still runs has nothing to add.
+    if not cache.add(PURGE_LOCK, 1, timeout=30 * 60):
+        logger.info("Inactive-account purge already running; skipped")
+        return 0
+    try:
+        return services.users_purge_inactive(limit=limit)
+    finally:
+        cache.delete(PURGE_LOCK)

@@ -371,3 +371,6 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = False
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 # Accounts nobody logged in to for this long are anonymised by a nightly task (AVG art. 5(1)(e)).
 PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=1095)
+# Coordinator figures (dashboard, monitor, reports API) are cached this long; any saved match,
+# offer, request or organisation invalidates them at once (oversight/figures_cache.py). 0 = off.
+OVERSIGHT_CACHE_SECONDS = env.int("OVERSIGHT_CACHE_SECONDS", default=120)

@@ -9,4 +9,9 @@ class OversightConfig(AppConfig):
     verbose_name = _("Coordinator oversight")
 
     def ready(self) -> None:
-        from oversight import privacy  # noqa: F401  (registers the personal-data collector)
+        from oversight import (
+            figures_cache,
+            privacy,  # noqa: F401  (registers the personal-data collector)
+        )
+
+        figures_cache.connect()

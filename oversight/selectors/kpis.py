@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, User
 from matching.models import Match, Offer, Request
 from oversight.access import scope_provinces
+from oversight.figures_cache import cached
 from oversight.schoolyear import happened_in, school_year_bounds, school_year_label, school_year_of
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -455,7 +456,15 @@ SUBJECTS_OF_ACTIVITY = Case(
 
 def dashboard_figures(provinces: Sequence[str], year: int, *, today: date | None = None) -> dict[str, Any]:
     """Everything the dashboard and the KPI endpoint show for a scope and school year
-    (about a dozen queries, whatever the data)."""
+    (about a dozen queries, whatever the data; cached briefly, see oversight/figures_cache.py)."""
+    if today is not None:
+        return _dashboard_figures(provinces, year, today=today)
+    return cached(
+        "dashboard", [",".join(sorted(provinces)), year], lambda: _dashboard_figures(provinces, year)
+    )
+
+
+def _dashboard_figures(provinces: Sequence[str], year: int, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     figures = total(province_figures(provinces, [year], today=today), provinces)
     summary = year_summary(figures, year)
@@ -512,7 +521,13 @@ def monitor_regions(user: User) -> list[Scope]:
 def monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
     """Per region, the selected school year and the ones before it: schools reached (per level
     offered), companies active (per sector), activities per kind, internship places offered and
-    filled (with gender where recorded). Five grouped queries for all regions together."""
+    filled (with gender where recorded). Five grouped queries for all regions together; cached
+    briefly (oversight/figures_cache.py)."""
+    key = ";".join(f"{r.key}={','.join(sorted(r.provinces))}" for r in regions)
+    return cached("monitor", [key, year], lambda: _monitor_figures(regions, year))
+
+
+def _monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
     years = [year - i for i in range(MONITOR_YEARS - 1, -1, -1)]
     provinces = sorted({p for region in regions for p in region.provinces})
     per_province = province_figures(provinces, years, current=False)

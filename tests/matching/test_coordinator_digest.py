@@ -41,7 +41,7 @@ def test_each_coordinator_gets_their_provinces_unmatched_requests_once_a_week(
     assert mine.title == "Weekly overview: 2 unmatched requests"
     assert "oldest is waiting 20 days" in mine.body
     elsewhere = Notification.objects.get(recipient=cast.coordinator_elsewhere)
-    assert elsewhere.title.endswith("1 onbeantwoord verzoek") or "1" in elsewhere.title
+    assert elsewhere.title == "Weekoverzicht: 1 vraag zonder match"  # Dutch, the default language
 
     [message] = [m for m in mail.outbox if m.to == [cast.coordinator.email]]
     # Oldest first, and nothing from outside the provinces or already proposed.

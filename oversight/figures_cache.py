@@ -10,6 +10,7 @@ show within the lifetime. With Redis configured the cache is shared by every web
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -46,16 +47,9 @@ def cached[T](name: str, parts: Iterable[object], compute: Callable[[], T]) -> T
     if seconds <= 0:
         return compute()
     try:
-        key = ":".join(
-            [
-                "oversight",
-                name,
-                str(_version()),
-                translation.get_language() or settings.LANGUAGE_CODE,
-                timezone.localdate().isoformat(),
-                *(str(part) for part in parts),
-            ]
-        )
+        scope = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        key = f"oversight:{name}:{_version()}:{language}:{timezone.localdate().isoformat()}:{scope}"
         value = cache.get(key)
     except Exception:  # the cache is down: compute, as if there were none
         logger.warning("Oversight figures cache unavailable", exc_info=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -215,6 +217,15 @@ class Match(models.Model):
     request = models.ForeignKey(
         Request, on_delete=models.CASCADE, related_name="matches", verbose_name=_("request")
     )
+    # The request's and the offer's organisation, copied when the match is made (they never
+    # change): "matches of my organisation" is then an OR of two index scans instead of a join
+    # of every match with its offer and request (1.4 s → milliseconds on national data).
+    school = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    company = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     slots = models.PositiveIntegerField(_("slots"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
     source = models.CharField(_("source"), max_length=12, choices=Source, default=Source.MATCHER)
@@ -272,6 +283,14 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} ↔ {self.request}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The services set them; this keeps any other ORM save (admin, tests, shell) consistent.
+        if self.school_id is None and self.request_id is not None:
+            self.school_id = self.request.organisation_id
+        if self.company_id is None and self.offer_id is not None:
+            self.company_id = self.offer.organisation_id
+        super().save(*args, **kwargs)
 
     @property
     def is_live(self) -> bool:

@@ -128,6 +128,8 @@ def match_propose(
     match = Match(
         offer=offer,
         request=request,
+        school_id=request.organisation_id,
+        company_id=offer.organisation_id,
         slots=slots,
         source=source,
         proposed_by=by,

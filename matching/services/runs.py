@@ -18,7 +18,7 @@ from typing import Any
 
 import structlog
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -233,19 +233,23 @@ def persist(
         request_pks = sorted({loaded.request_ids[a.request_id] for a in assignments})
         free_offer: dict[int, int] = {}
         free_request: dict[int, int] = {}
+        org_of_offer: dict[int, int] = {}
+        org_of_request: dict[int, int] = {}
         # Lock in a fixed order (offers, then requests, by id) so concurrent runs cannot deadlock.
-        for pks, model, free, limit in (
-            (offer_pks, Offer, free_offer, "capacity"),
-            (request_pks, Request, free_request, "slots"),
+        for pks, model, free, limit, org_of in (
+            (offer_pks, Offer, free_offer, "capacity", org_of_offer),
+            (request_pks, Request, free_request, "slots", org_of_request),
         ):
             for start in range(0, len(pks), 10000):
                 rows = (
                     model.objects.select_for_update()
                     .filter(pk__in=pks[start : start + 10000], status="open")
                     .order_by("pk")
-                    .values_list("pk", limit, "committed")
+                    .values_list("pk", limit, "committed", "organisation_id")
                 )
-                free.update({pk: total - committed for pk, total, committed in rows})
+                for pk, total, committed, org_id in rows:
+                    free[pk] = total - committed
+                    org_of[pk] = org_id
         live = set()
         for start in range(0, len(request_pks), 10000):
             live.update(
@@ -275,6 +279,8 @@ def persist(
                 Match(
                     offer_id=o,
                     request_id=r,
+                    school_id=org_of_request[r],
+                    company_id=org_of_offer[o],
                     slots=slots,
                     score=a.score,
                     explanation=explanation,
@@ -372,48 +378,107 @@ def on_listing_changed(landsdeel: str) -> None:
     run_schedule(scope=landsdeel)
 
 
+# A worker holds this session-level lock on PostgreSQL while it executes a run. PostgreSQL drops it
+# when the worker's connection ends, so a running run whose lock is free has lost its worker.
+_RUN_LOCK = 4243
+
+
+def _try_run_lock(run_id: int) -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_RUN_LOCK, run_id % 2**31])
+        return bool(cursor.fetchone()[0])
+
+
+def _release_run_lock(run_id: int) -> None:
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_RUN_LOCK, run_id % 2**31])
+    except DatabaseError:
+        pass  # the connection is gone, and the lock with it
+
+
 def run_execute(*, run_id: int) -> bool:
     """Claim a pending run (only one worker can) and do it. True when this call ran it."""
-    claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.PENDING).update(
-        status=MatchingRun.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        return False
-    run = MatchingRun.objects.get(pk=run_id)
+    if not _try_run_lock(run_id):
+        return False  # a live worker is running it
     try:
-        stats = run_now(scope=run.scope, run_id=run.pk)
-    except Exception as exc:
-        MatchingRun.objects.filter(pk=run_id).update(
-            status=MatchingRun.Status.FAILED if run.attempts >= 3 else MatchingRun.Status.PENDING,
-            error=repr(exc)[:2000],
-            finished_at=timezone.now(),
+        claimed = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.PENDING).update(
+            status=MatchingRun.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
         )
-        log.exception("matcher.run_failed", run=run_id)
-        raise
-    MatchingRun.objects.filter(pk=run_id).update(
-        status=MatchingRun.Status.DONE, finished_at=timezone.now(), stats=stats
-    )
+        if claimed != 1:
+            return False
+        run = MatchingRun.objects.get(pk=run_id)
+        try:
+            stats = run_now(scope=run.scope, run_id=run.pk)
+        except Exception as exc:
+            MatchingRun.objects.filter(pk=run_id).update(
+                status=MatchingRun.Status.FAILED if run.attempts >= 3 else MatchingRun.Status.PENDING,
+                error=repr(exc)[:2000],
+                finished_at=timezone.now(),
+            )
+            log.exception("matcher.run_failed", run=run_id)
+            raise
+        MatchingRun.objects.filter(pk=run_id).update(
+            status=MatchingRun.Status.DONE, finished_at=timezone.now(), stats=stats
+        )
+    finally:
+        _release_run_lock(run_id)
     log.info("matcher.run_done", run=run_id, scope=run.scope, proposals=stats.get("proposals"))
     return True
 
 
+def _worker_lost(run_id: int, started_at: Any, stale: Any) -> bool:
+    """A running run's worker is gone: its lock is free (PostgreSQL), or it started too long ago."""
+    if connection.vendor != "postgresql":
+        return started_at is None or started_at < stale
+    if not _try_run_lock(run_id):
+        return False
+    _release_run_lock(run_id)
+    return True
+
+
 def runs_sweep(*, stuck_after_minutes: int = 30, limit: int = 50) -> int:
-    """Beat: re-enqueue pending runs the broker lost, and free runs whose worker died."""
+    """Beat: re-enqueue pending runs the broker lost, and free runs whose worker died.
+
+    A run whose worker died is run again at once, unless a pending run of its scope will do the
+    same work, or it already cost three workers (it would only kill the next one).
+    """
     now = timezone.now()
-    MatchingRun.objects.filter(
-        status=MatchingRun.Status.RUNNING,
-        started_at__lt=now - timezone.timedelta(minutes=stuck_after_minutes),
-    ).exclude(scope__in=MatchingRun.objects.filter(status=MatchingRun.Status.PENDING).values("scope")).update(
-        status=MatchingRun.Status.PENDING
+    stale = now - timezone.timedelta(minutes=stuck_after_minutes)
+    freed = []
+    running = MatchingRun.objects.filter(status=MatchingRun.Status.RUNNING).values_list(
+        "pk", "scope", "started_at", "attempts"
     )
+    for run_id, scope, started_at, attempts in running[:limit]:
+        if not _worker_lost(run_id, started_at, stale):
+            continue
+        lost = MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.RUNNING)
+        pending_exists = MatchingRun.objects.filter(scope=scope, status=MatchingRun.Status.PENDING).exists()
+        if attempts >= 3 or pending_exists:
+            lost.update(status=MatchingRun.Status.FAILED, finished_at=now, error="worker lost")
+            log.warning("matcher.run_worker_lost", run=run_id, attempts=attempts, rerun=False)
+            continue
+        try:
+            with transaction.atomic():
+                if lost.update(status=MatchingRun.Status.PENDING, error="worker lost"):
+                    freed.append(run_id)
+        except IntegrityError:  # a pending run of the scope appeared meanwhile: it does the work
+            lost.update(status=MatchingRun.Status.FAILED, finished_at=now, error="worker lost")
+        log.warning("matcher.run_worker_lost", run=run_id, attempts=attempts, rerun=True)
     due = list(
         MatchingRun.objects.filter(
             status=MatchingRun.Status.PENDING, not_before__lt=now - timezone.timedelta(seconds=30)
-        ).values_list("pk", flat=True)[:limit]
+        )
+        .exclude(pk__in=freed)
+        .values_list("pk", flat=True)[:limit]
     )
-    for run_id in due:
+    for run_id in freed + due:
         _enqueue(run_id)
-    return len(due)
+    return len(freed) + len(due)
 
 
 def runs_schedule_all(*, trigger: str = MatchingRun.Trigger.NIGHTLY) -> list[MatchingRun]:

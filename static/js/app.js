@@ -16,4 +16,19 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   kindInputs.forEach((input) => input.addEventListener("change", sync));
   if (kindInputs.length) sync();
+  // A table that scrolls sideways (on a phone) must be scrollable by keyboard too (WCAG 2.1.1):
+  // make such a wrapper focusable, as a region named after the table's caption.
+  const scrollable = () => {
+    document.querySelectorAll(".table-wrap:not([tabindex])").forEach((wrap) => {
+      if (wrap.scrollWidth <= wrap.clientWidth) return;
+      wrap.tabIndex = 0;
+      const caption = wrap.querySelector("caption");
+      if (caption && caption.textContent.trim()) {
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", caption.textContent.trim());
+      }
+    });
+  };
+  scrollable();
+  window.addEventListener("resize", scrollable);
 });

@@ -17,7 +17,7 @@ FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
 	  $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; exit 0; }; \
 	done; exit 1
 
-.PHONY: help install run test test-fast lint format migrations-check check ci clean
+.PHONY: help install run test test-fast lint format migrations-check check ci clean bench
 
 help:
 	@echo "make run    - migrate, seed the demo region and serve http://127.0.0.1:8000"
@@ -55,6 +55,9 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l nl -l en --no-location --ignore=.venv --ignore=static --ignore=bench --ignore=tests --ignore=scripts
 	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(STAMP)  ## the benchmark suite on the national set in the local PostgreSQL/Redis → bench/RESULTS.md
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -42,6 +42,14 @@ ENDPOINTS = [
 ]
 
 
+# Main pages per role (server-rendered HTML), measured like the endpoints.
+PAGES = {
+    "school": ["/dashboard/", "/offers/", "/offers/?kind=guest_lesson&level=havo", "/requests/mine/", "/matches/", "/notifications/"],
+    "company": ["/dashboard/", "/requests/", "/requests/?kind=internship", "/offers/mine/", "/matches/"],
+    "coordinator": ["/coordinator/", "/coordinator/queue/", "/coordinator/coverage/", "/matches/"],
+}  # fmt: skip
+
+
 def persona(kind: str) -> User:
     email = f"bench-{kind}@example.nl"
     user, _ = User.objects.get_or_create(email=email, defaults={"name": f"Bench {kind}"})
@@ -93,7 +101,7 @@ def main() -> None:
 
             if not Authenticator.objects.filter(user=user, type="totp").exists():
                 TOTP.activate(user, generate_totp_secret())
-        for path in ENDPOINTS:
+        for path in ENDPOINTS + PAGES[role]:
             for _ in range(args.runs):
                 results.setdefault((role, path), []).append(measure(client, path, args.requests))
     print("| role | endpoint | p50 ms | p95 ms | queries |")

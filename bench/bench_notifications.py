@@ -123,6 +123,9 @@ def run_once(n: int, workers: int, batch: int = 500) -> dict[str, float]:
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

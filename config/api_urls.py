@@ -12,7 +12,11 @@ from matching.api.matches import MatchViewSet
 from notifications.api import NotificationViewSet
 from oversight.api import reports as reports_api
 
+# No format-suffix routes (/offers/1.json): the API renders JSON only, so they add nothing, and
+# every custom action (members, messages, publish…) crashed on them with a TypeError (500), as
+# its signature takes no `format` (tests/security/test_authorization_matrix.py).
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")
 router.register("offers", matching_api.OfferViewSet, basename="offer")
 router.register("requests", matching_api.RequestViewSet, basename="request")

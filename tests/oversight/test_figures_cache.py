@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from matching.models import Request
-from oversight.selectors.kpis import dashboard_figures
 from oversight.schoolyear import school_year_of
+from oversight.selectors.kpis import dashboard_figures
 from tests.matching.helpers import open_request
 
 pytestmark = pytest.mark.django_db

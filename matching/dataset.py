@@ -47,9 +47,19 @@ def _str_id(obj: dict, key: str = "id") -> str:
     return text
 
 
+def _finite(value: Any) -> bool:
+    """A JSON number that is a finite float (an integer too large for a float is not)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _number(obj: dict, key: str, *, lo: float, hi: float) -> float:
     value = obj.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not _finite(value):
         raise LineError(f"'{key}' must be a number")
     if not lo <= value <= hi:
         raise LineError(f"'{key}' = {value} is outside {lo}..{hi}")
@@ -90,12 +100,7 @@ def _travel(obj: dict) -> float | None:
     value = obj.get("max_travel_km")
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
+    if not _finite(value) or value <= 0:
         raise LineError("'max_travel_km' must be a positive number or null")
     return float(value)
 
@@ -152,7 +157,7 @@ def _parse_organisation(obj: dict, parsed: Parsed) -> tuple[str, dict]:
     if kind not in ("school", "company"):
         raise LineError("'kind' of an organisation must be 'school' or 'company'")
     province = obj.get("province")
-    if province not in LANDSDEEL_OF_PROVINCE:
+    if not isinstance(province, str) or province not in LANDSDEEL_OF_PROVINCE:
         raise LineError(
             f"unknown province {province!r}; use one of {', '.join(sorted(LANDSDEEL_OF_PROVINCE))}"
         )
@@ -177,7 +182,7 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
     lid = _str_id(obj)
     org = _str_id(obj, "organisation")
     kind = obj.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise LineError(f"unknown kind {kind!r}; use one of {', '.join(sorted(KINDS))}")
     levels = _levels(obj, required=True)
     subjects = _subjects(obj, "subjects", parsed)
@@ -244,6 +249,9 @@ def parse_lines(lines: Iterable[str], *, known_organisations: Callable[[set[str]
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             parsed.errors.append((number, f"not valid JSON ({exc.msg})"))
+            continue
+        except (ValueError, RecursionError):  # a number with too many digits, or nesting too deep
+            parsed.errors.append((number, "not valid JSON (a number or nesting too large)"))
             continue
         if not isinstance(obj, dict):
             parsed.errors.append((number, "a line must be a JSON object"))

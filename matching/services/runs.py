@@ -13,7 +13,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 import structlog
@@ -370,7 +370,9 @@ def run_schedule(
         if existing is not None:
             return existing
         raise
-    transaction.on_commit(partial(_enqueue, run.pk, countdown), robust=True)
+    # A lambda, not a partial: Django logs a robust callback's failure by its __qualname__, which a
+    # partial lacks, so a broker error became an AttributeError escaping after COMMIT.
+    transaction.on_commit(lambda: _enqueue(run.pk, countdown), robust=True)
     return run
 
 

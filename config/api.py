@@ -46,3 +46,66 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
     return None
+
+
+# --- OpenAPI: the error answers every operation can give --------------------------------------
+
+_DETAIL = {"$ref": "#/components/schemas/ErrorDetail"}
+_ERROR_COMPONENTS = {
+    "ErrorDetail": {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationErrors": {
+        "description": (
+            'Messages per field ({"title": ["..."]}, list items by index), "non_field_errors" for '
+            'rules that span fields, or "detail" for a body that is not JSON.'
+        ),
+        "oneOf": [
+            {"type": "object", "additionalProperties": {}},
+            {"type": "array", "items": {"type": "string"}},
+        ],
+    },
+}
+
+
+def _error(description: str, schema: dict[str, Any] = _DETAIL) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: add the 4xx answers that the framework gives to every
+    operation (authentication, permission, not found, validation, conflicts, throttling), so
+    clients and contract tests (tests/security/test_api_fuzz.py) know them. Explicit
+    `extend_schema(responses=…)` entries win."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_COMPONENTS)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            parameters = {p.get("in") for p in operation.get("parameters", [])}
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            extra = {
+                "401": _error("Not signed in: send a valid token."),
+                "403": _error("Signed in, but not allowed (coordinators also need two-factor)."),
+                "429": _error("Too many requests; try again later."),
+            }
+            # Actions without a body validate too (publishing checks the whole item).
+            if method != "get" or "query" in parameters:
+                extra["400"] = _error(
+                    "The input is not valid.", {"$ref": "#/components/schemas/ValidationErrors"}
+                )
+            if "path" in parameters or "page" in names:
+                extra["404"] = _error("No such object, not yours to see, or no such page.")
+            if method != "get":
+                extra["409"] = _error(
+                    "Conflicts with the current state, e.g. no free places left.",
+                    {"$ref": "#/components/schemas/ValidationErrors"},
+                )
+            responses = operation.setdefault("responses", {})
+            for code, response in extra.items():
+                responses.setdefault(code, response)
+    return result

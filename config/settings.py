@@ -172,7 +172,7 @@ USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -228,7 +228,8 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, plus the coordinators' two-factor rule.
+        "accounts.api.authentication.TwoFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -241,8 +242,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's anon/user throttles, but a cache (Redis) outage lets requests through (config/throttling.py).
+        "config.throttling.FailOpenAnonRateThrottle",
+        "config.throttling.FailOpenUserRateThrottle",
     ],
     # UserRateThrottle keys on the account, so every API token of a person shares one budget;
     # AnonRateThrottle keys on the client address (see NUM_PROXIES).
@@ -263,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "accounts.models.Organisation.Kind",
         "ActivityKindEnum": "taxonomy.kinds.Kind",
@@ -354,7 +360,11 @@ LOGGING = {
             "processor": (
                 structlog.processors.JSONRenderer()
                 if LOG_JSON
-                else structlog.dev.ConsoleRenderer(colors=False)
+                # Plain tracebacks: rich's (with locals) took ~7 s per logged exception, which
+                # turned a Redis outage into 10 s requests in development and tests.
+                else structlog.dev.ConsoleRenderer(
+                    colors=False, exception_formatter=structlog.dev.plain_traceback
+                )
             ),
         },
     },

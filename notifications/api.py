@@ -16,6 +16,8 @@ from notifications.models import Notification
 
 class NotificationOutputSerializer(serializers.ModelSerializer):
     is_read = serializers.BooleanField(read_only=True)
+    # Dotted names like "match.proposed": the model's SlugField would document a slug pattern.
+    event = serializers.CharField(read_only=True)
 
     class Meta:
         model = Notification

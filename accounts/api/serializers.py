@@ -7,6 +7,8 @@ from accounts.models import Membership, Organisation, User
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
     verified = serializers.BooleanField(source="is_verified", read_only=True)
+    # Often empty: a URL field's "uri" format would reject the "" the API answers.
+    website = serializers.CharField(read_only=True, help_text="The organisation's website; may be empty.")
 
     class Meta:
         model = Organisation

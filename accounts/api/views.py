@@ -40,7 +40,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
         return organisations_visible_to(self.request.user).order_by("name")
 
     @extend_schema(responses=MemberOutputSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def members(self, request: Request, pk: str | None = None) -> Response:
         org = self.get_object()
         rows = org.memberships.select_related("user").order_by("-is_admin", "user__name")

@@ -40,6 +40,8 @@ _LISTING_OUT = [
 class OfferOutputSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     free = serializers.IntegerField(read_only=True)
+    # Blank for every kind but internships; the schema must say so (DRF drops allow_blank on read-only).
+    contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Offer
@@ -62,6 +64,7 @@ class OfferOutputSerializer(serializers.ModelSerializer):
 class RequestOutputSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     free = serializers.IntegerField(read_only=True)
+    contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Request

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts.models import Membership
 from matching import selectors
 from matching.api.filters import OfferFilter, RequestFilter
+from matching.api.matches import MatchOutputSerializer
 from matching.api.serializers import (
     OfferInputSerializer,
     OfferOutputSerializer,
@@ -121,7 +122,6 @@ class ProposeInput(serializers.Serializer):
 
 
 def _self_service(user, offer_id: int, request_id: int, slots: int, source: str) -> Response:  # noqa: ANN001
-    from matching.api.matches import MatchOutputSerializer
     from matching.services import matches
 
     offer, listing_request = selectors.self_service_pair(
@@ -150,7 +150,7 @@ class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     filterset_class = OfferFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "available_from", "available_until", "capacity"]
 
-    @extend_schema(request=AskInput, responses={201: None})
+    @extend_schema(request=AskInput, responses={201: MatchOutputSerializer})
     @action(detail=True, methods=["post"])
     def ask(self, request: ApiRequest, pk: str | None = None) -> Response:
         """A school asks this open offer directly for one of its requests; the company answers."""
@@ -172,7 +172,7 @@ class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateMode
     filterset_class = RequestFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "wanted_from", "wanted_until", "slots"]
 
-    @extend_schema(request=ProposeInput, responses={201: None})
+    @extend_schema(request=ProposeInput, responses={201: MatchOutputSerializer})
     @action(detail=True, methods=["post"])
     def propose(self, request: ApiRequest, pk: str | None = None) -> Response:
         """A company offers one of its open offers to this request; the school answers."""

@@ -374,6 +374,9 @@ class MatchingRun(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     stats = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # {"offers": [ids], "requests": [ids]} for an incremental run about what changed; empty for a
+    # run of the whole scope (nightly, manual, or when one was asked for while this was pending).
+    targets = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("matching run")

@@ -25,9 +25,10 @@ from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
 
 log = structlog.get_logger(__name__)
 
-# Called after commit with (landsdeel,) whenever an open listing appears or changes; the matcher
-# registers itself here (matching.services.runs) so this module does not import the engine.
-on_listing_changed: list[Callable[[str], None]] = []
+# Called after commit with (landsdeel, offer_id=… or request_id=…) whenever an open listing
+# appears or changes, or (landsdeel,) when capacity is released; the matcher registers itself here
+# (matching.services.runs) so this module does not import the engine.
+on_listing_changed: list[Callable[..., None]] = []
 
 COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo")
 OFFER_FIELDS = COMMON_FIELDS + (
@@ -143,8 +144,9 @@ def _notify_changed(listing: Listing) -> None:
     if listing.status != "open":
         return
     landsdeel = listing.organisation.landsdeel
+    target = {"offer_id" if isinstance(listing, Offer) else "request_id": listing.pk}
     for hook in on_listing_changed:
-        transaction.on_commit(lambda hook=hook: hook(landsdeel), robust=True)
+        transaction.on_commit(lambda hook=hook: hook(landsdeel, **target), robust=True)
 
 
 @transaction.atomic

@@ -121,8 +121,51 @@ def _engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
     return items
 
 
+def _near(rows: QuerySet, model: type[Offer] | type[Request], of: QuerySet) -> QuerySet:
+    """`rows` narrowed to those that could pair with any of `of` (the other side): same kind,
+    overlapping levels and dates, and within reach (online, or the bounding box of `of` widened
+    by the longest allowed distance). The engine applies every rule exactly afterwards."""
+    other = of.aggregate(
+        lat_min=Min("organisation__latitude"),
+        lat_max=Max("organisation__latitude"),
+        lon_min=Min("organisation__longitude"),
+        lon_max=Max("organisation__longitude"),
+        km=Max("max_travel_km"),
+        first=Min("available_from" if model is Request else "wanted_from"),
+        last=Max("available_until" if model is Request else "wanted_until"),
+    )
+    if other["lat_min"] is None:
+        return rows.none()
+    kinds, levels = set(), 0
+    for kind, mask in of.values_list("kind", "levels_mask"):  # a handful of rows
+        kinds.add(kind)
+        levels |= mask
+    start, end = (
+        ("wanted_from", "wanted_until") if model is Request else ("available_from", "available_until")
+    )
+    own_km = rows.aggregate(km=Max("max_travel_km"))["km"]
+    reach = max(50.0, other["km"] or 0, own_km or 0) + 1
+    dlat = reach / 111.0
+    dlon = reach / (111.0 * math.cos(math.radians(max(abs(other["lat_min"]), abs(other["lat_max"])))))
+    online = Q(online=True) if model is Offer else Q(online_ok=True)
+    box = Q(
+        organisation__latitude__range=(other["lat_min"] - dlat, other["lat_max"] + dlat),
+        organisation__longitude__range=(other["lon_min"] - dlon, other["lon_max"] + dlon),
+    )
+    return (
+        rows.filter(kind__in=kinds, **{f"{start}__lte": other["last"], f"{end}__gte": other["first"]})
+        .annotate(level_overlap=F("levels_mask").bitand(levels))
+        .filter(level_overlap__gt=0)
+        .filter(online | box)
+    )
+
+
 def load_problem(
-    *, landsdeel: str | None = None, province: str | None = None, today: date | None = None
+    *,
+    landsdeel: str | None = None,
+    province: str | None = None,
+    today: date | None = None,
+    targets: dict[str, list[int]] | None = None,
 ) -> Loaded:
     """Open offers and requests of verified organisations with free slots, as engine input.
 
@@ -148,7 +191,20 @@ def load_problem(
         organisation__verified_at__isnull=False,
         committed__lt=F("capacity"),
     )
-    if province or (landsdeel and landsdeel != NATIONAL):
+    if targets:
+        # Incremental: the changed offers with the open requests they could serve, and the changed
+        # requests with the open offers that could serve them — hundreds of items, not the region.
+        wanted_offers = offer_rows.filter(pk__in=targets.get("offers", []))
+        wanted_requests = request_rows.filter(pk__in=targets.get("requests", []))
+        offer_pks = set(wanted_offers.values_list("pk", flat=True))
+        request_pks = set(wanted_requests.values_list("pk", flat=True))
+        if request_pks:
+            offer_pks |= set(_near(offer_rows, Offer, wanted_requests).values_list("pk", flat=True))
+        if wanted_offers.exists():
+            request_pks |= set(_near(request_rows, Request, wanted_offers).values_list("pk", flat=True))
+        offer_rows = offer_rows.filter(pk__in=offer_pks)
+        request_rows = request_rows.filter(pk__in=request_pks)
+    elif province or (landsdeel and landsdeel != NATIONAL):
         offer_rows = offer_rows.filter(_reach_filter(request_rows))
     offers = _engine_items(Offer, offer_rows)
     requests = _engine_items(Request, request_rows)
@@ -312,11 +368,16 @@ def persist(
 
 
 def run_now(
-    *, scope: str, province: str | None = None, run_id: int | None = None, k: int | None = None
+    *,
+    scope: str,
+    province: str | None = None,
+    run_id: int | None = None,
+    k: int | None = None,
+    targets: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:
     """Load, solve and persist synchronously; returns the run's figures."""
     t0 = time.perf_counter()
-    loaded = load_problem(landsdeel=scope, province=province)
+    loaded = load_problem(landsdeel=scope, province=province, targets=targets)
     t1 = time.perf_counter()
     result = engine.match(loaded.problem, **({"k": k} if k is not None else {}))
     t2 = time.perf_counter()
@@ -332,6 +393,7 @@ def run_now(
         seconds_engine=round(t2 - t1, 3),
         seconds_persist=round(t3 - t2, 3),
         seconds_total=round(t3 - t0, 3),
+        incremental=bool(targets),
     )
     return stats
 
@@ -354,30 +416,64 @@ def run_schedule(
     trigger: str = MatchingRun.Trigger.CHANGE,
     by: User | None = None,
     countdown: int | None = None,
+    offer_id: int | None = None,
+    request_id: int | None = None,
 ) -> MatchingRun:
-    """Queue a run for a scope, debounced: while one is pending, later triggers join it."""
+    """Queue a run for a scope, debounced: while one is pending, later triggers join it.
+
+    With an offer_id or request_id the run is incremental: it matches only what changed (see
+    load_problem), so a new listing gets its proposal in seconds even when the landsdeel holds
+    100,000 open items; the nightly run re-optimises the whole scope. Targets of triggers that
+    arrive while the run is pending are added to it; a whole-scope trigger widens it to the scope.
+    """
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
     countdown = DEBOUNCE_SECONDS if countdown is None else countdown
     not_before = timezone.now() + timezone.timedelta(seconds=countdown)
+    targets = _targets(offer_id=offer_id, request_id=request_id)
     try:
         with transaction.atomic():
             run = MatchingRun.objects.create(
-                scope=scope, trigger=trigger, requested_by=by, not_before=not_before
+                scope=scope, trigger=trigger, requested_by=by, not_before=not_before, targets=targets
             )
     except IntegrityError:
-        existing = MatchingRun.objects.filter(scope=scope, status=MatchingRun.Status.PENDING).first()
-        if existing is not None:
-            return existing
+        with transaction.atomic():
+            existing = (
+                MatchingRun.objects.select_for_update()
+                .filter(scope=scope, status=MatchingRun.Status.PENDING)
+                .first()
+            )
+            if existing is not None:
+                if existing.targets:
+                    merged = _merge_targets(existing.targets, targets) if targets else {}
+                    if merged != existing.targets:
+                        MatchingRun.objects.filter(pk=existing.pk).update(targets=merged)
+                        existing.targets = merged
+                return existing
         raise
-    # A lambda, not a partial: Django logs a robust callback's failure by its __qualname__, which a
-    # partial lacks, so a broker error became an AttributeError escaping after COMMIT.
     transaction.on_commit(lambda: _enqueue(run.pk, countdown), robust=True)
     return run
 
 
-def on_listing_changed(landsdeel: str) -> None:
-    run_schedule(scope=landsdeel)
+def _targets(*, offer_id: int | None, request_id: int | None) -> dict[str, list[int]]:
+    targets: dict[str, list[int]] = {}
+    if offer_id is not None:
+        targets["offers"] = [offer_id]
+    if request_id is not None:
+        targets["requests"] = [request_id]
+    return targets
+
+
+def _merge_targets(current: dict[str, list[int]], extra: dict[str, list[int]]) -> dict[str, list[int]]:
+    return {
+        side: sorted(set(current.get(side, [])) | set(extra.get(side, [])))
+        for side in ("offers", "requests")
+        if current.get(side) or extra.get(side)
+    }
+
+
+def on_listing_changed(landsdeel: str, *, offer_id: int | None = None, request_id: int | None = None) -> None:
+    run_schedule(scope=landsdeel, offer_id=offer_id, request_id=request_id)
 
 
 # A worker holds this session-level lock on PostgreSQL while it executes a run. PostgreSQL drops it
@@ -415,7 +511,7 @@ def run_execute(*, run_id: int) -> bool:
             return False
         run = MatchingRun.objects.get(pk=run_id)
         try:
-            stats = run_now(scope=run.scope, run_id=run.pk)
+            stats = run_now(scope=run.scope, run_id=run.pk, targets=run.targets or None)
         except Exception as exc:
             MatchingRun.objects.filter(pk=run_id).update(
                 status=MatchingRun.Status.FAILED if run.attempts >= 3 else MatchingRun.Status.PENDING,

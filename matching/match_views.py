@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from accounts.models import Membership
 from matching import selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
+from matching.pagination import LargeListPaginator
 from matching.services import events, matches
 from matching.services import messages as messages_service
 from taxonomy.levels import Level
@@ -133,7 +133,7 @@ def match_list(request: HttpRequest) -> HttpResponse:
     visible: QuerySet[Match] = selectors.matches_visible_to(request.user)
     counts = visible.aggregate(**{key: Count("pk", filter=_tab_filter(key, org_ids)) for key in tabs})
     rows = visible.filter(_tab_filter(tab, org_ids)).order_by(*TAB_ORDER[tab])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = []
     for match in page.object_list:
         school_side = match.request.organisation_id in org_ids

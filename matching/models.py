@@ -107,6 +107,8 @@ class Offer(Listing):
             models.Index(fields=["status", "kind", "available_until"], name="offer_status_kind_until"),
             models.Index(fields=["organisation", "status"], name="offer_org_status"),
             models.Index(fields=["-created_at"], name="offer_created"),
+            # Browse pages list the newest published first: an index scan instead of sorting 250k rows.
+            models.Index(fields=["-published_at", "-id"], name="offer_published"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="offer_capacity_positive"),
@@ -162,6 +164,7 @@ class Request(Listing):
             models.Index(fields=["status", "kind", "wanted_until"], name="request_status_kind_until"),
             models.Index(fields=["organisation", "status"], name="request_org_status"),
             models.Index(fields=["-created_at"], name="request_created"),
+            models.Index(fields=["-published_at", "-id"], name="request_published"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(slots__gte=1), name="request_slots_positive"),

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from accounts.selectors import user_membership
 from matching import selectors
 from matching.forms import BrowseForm, ListingForm, OfferForm, RequestForm
 from matching.models import Offer, Request
+from matching.pagination import LargeListPaginator
 from matching.services import listings
 from taxonomy.holidays import (
     HOLIDAY_REGION_LABELS,
@@ -173,7 +173,7 @@ def _holiday_table() -> list[dict[str, Any]]:
 
 def _page(request: HttpRequest, rows: QuerySet, params: Any) -> tuple[Any, str]:
     """The requested page, and the query string (without `page`) for the page links."""
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LargeListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = params.copy()
     params.pop("page", None)
     return page, params.urlencode()

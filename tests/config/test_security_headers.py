@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = r"""
 import json, django
 django.setup()
+from django.conf import settings
+# Headers do not depend on the static files; a fresh clone has no collectstatic manifest.
+settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.test import Client

@@ -24,8 +24,8 @@ from matching.tasks import sweep_runs
 from notifications.models import Delivery
 from notifications.tasks import sweep_task
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.faults.conftest import start_worker, wait_for, workers
 from tests.smtp import free_port, smtp_server
+from tests.workers import start_worker, wait_for, workers
 
 pytestmark = [
     pytest.mark.postgres,

@@ -22,7 +22,7 @@ from matching.dataset import parse_lines
 from matching.models import Match, MatchingRun, Offer, Request
 from matching.services import runs
 from matching.services.bulk import dataset_load, known_organisation_kinds
-from tests.faults.conftest import ROOT, start_worker, wait_for, workers
+from tests.workers import ROOT, start_worker, wait_for, workers
 
 pytestmark = [
     pytest.mark.postgres,

@@ -18,7 +18,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,9 +27,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_api import measure  # noqa: E402  (same timing as the endpoint benchmark)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import CoordinatorRegion, Organisation, User  # noqa: E402
 from matching.models import Match, Offer, Request  # noqa: E402
@@ -54,21 +53,6 @@ def persona(kind: str, landsdeel: str) -> User:
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, generate_totp_secret())
     return user
-
-
-def measure(client: Client, path: str, n: int) -> tuple[float, float, int]:
-    times = []
-    queries = 0
-    client.get(path)  # warm up
-    for _ in range(n):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-        queries = len(ctx.captured_queries)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))], queries
 
 
 def main() -> None:

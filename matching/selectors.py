@@ -8,7 +8,7 @@ of the organisations in their provinces. Anything else answers 404.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation, User
@@ -47,6 +47,15 @@ def requests_visible_to(user: User) -> QuerySet[Request]:
     if user.is_coordinator or is_company_staff(user):
         condition |= Q(status=Request.Status.OPEN)
     return rows.filter(condition)
+
+
+def requests_unmatched() -> QuerySet[Request]:
+    """Open requests of verified schools with no proposed or happening match: what the
+    coordinators' queue lists and their weekly digest counts."""
+    committing = Match.objects.filter(request=OuterRef("pk"), status__in=Match.COMMITTING)
+    return Request.objects.filter(status=Request.Status.OPEN, organisation__verified_at__isnull=False).filter(
+        ~Exists(committing)
+    )
 
 
 def can_edit(user: User, listing: Offer | Request) -> bool:

@@ -11,26 +11,15 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from accounts.models import CoordinatorRegion, User
-from matching.models import Match, Request
+from matching.selectors import requests_unmatched
 from notifications.services import notify
 
 LISTED = 15  # requests named in one mail; the queue page has the rest
-ACTIVE = ("proposed", "confirmed", "completed", "evaluated")
-
-
-def unmatched_requests():  # noqa: ANN201  (a QuerySet of Request)
-    active = Match.objects.filter(request=OuterRef("pk"), status__in=ACTIVE)
-    return (
-        Request.objects.filter(status=Request.Status.OPEN, organisation__verified_at__isnull=False)
-        .exclude(Exists(active))
-        .select_related("organisation")
-    )
 
 
 def _queue_link() -> str:
@@ -56,7 +45,9 @@ def coordinator_digests_send(*, today: date | None = None) -> int:
         person = people.get(user_id)
         if person is None:
             continue
-        rows = unmatched_requests().filter(organisation__province__in=provinces)
+        rows = (
+            requests_unmatched().filter(organisation__province__in=provinces).select_related("organisation")
+        )
         total = rows.count()
         if not total:
             continue

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from matching import engine
 from matching.engine.problem import DEFAULT_MAX_TRAVEL_KM
 from matching.engine.scoring import explain_many
 from matching.models import BlockedPair, Match, Offer, Request
+from matching.selectors import requests_unmatched
 from matching.services.runs import _engine_items
 from taxonomy.holidays import school_year_of
 from taxonomy.levels import LEVEL_BIT
@@ -76,11 +77,7 @@ def unmatched_requests(
     oldest publication first."""
     if province:
         provinces = [p for p in provinces if p == province]
-    rows = Request.objects.filter(
-        status=Request.Status.OPEN,
-        organisation__verified_at__isnull=False,
-        organisation__province__in=list(provinces),
-    ).filter(~Exists(Match.objects.filter(request=OuterRef("pk"), status__in=Match.COMMITTING)))
+    rows = requests_unmatched().filter(organisation__province__in=list(provinces))
     if kind:
         rows = rows.filter(kind=kind)
     if level in LEVEL_BIT:

@@ -3,7 +3,6 @@ reach out to (sortable, CSV for Excel)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oversight.access import coordinator_required, scope_provinces
+from oversight.csv_files import csv_lines
 from oversight.schoolyear import school_year_label, school_year_of
 from oversight.selectors import coverage as coverage_selectors
 from oversight.services import actions
@@ -48,11 +48,6 @@ def _order(request: HttpRequest) -> str:
     return order if order in coverage_selectors.ORDERINGS else "name"
 
 
-def _safe_cell(value: str) -> str:
-    # A cell that starts like a formula would run in Excel: make it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _levels(codes: list[str]) -> str:
     labels = dict(Level.choices)
     return ", ".join(str(labels.get(code, code)) for code in codes)
@@ -62,20 +57,20 @@ def _csv(schools: Any) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"schools-to-reach-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # the BOM makes Excel read UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("Name"), _("BRIN code"), _("Place"), _("Province"), _("Levels"), _("E-mail")])
-    for school in schools.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                _safe_cell(school.name),
-                school.brin or "",
-                _safe_cell(school.place),
-                school.get_province_display(),
-                _levels(school.levels),
-                "; ".join(coverage_selectors.member_emails(school)),
-            ]
-        )
+    header = [_("Name"), _("BRIN code"), _("Place"), _("Province"), _("Levels"), _("E-mail")]
+    rows = (
+        [
+            school.name,
+            school.brin or "",
+            school.place,
+            school.get_province_display(),
+            _levels(school.levels),
+            "; ".join(coverage_selectors.member_emails(school)),
+        ]
+        for school in schools.iterator(chunk_size=2000)
+    )
+    for line in csv_lines(header, rows):
+        response.write(line)
     return response
 
 

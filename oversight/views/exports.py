@@ -4,10 +4,6 @@ XLSX is not offered: openpyxl is not installed, and CSV opens in every spreadshe
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -17,12 +13,10 @@ from django.utils.translation import gettext_lazy
 from accounts.services import audit_record
 from matching.models import Match, Offer, Request
 from oversight.access import coordinator_required, scope_provinces
+from oversight.csv_files import csv_lines
 from oversight.selectors.exports import DATASETS, ExportFilters, export_counts, export_header, export_rows
 from taxonomy.kinds import Kind
 from taxonomy.regions import Province
-
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _status_choices() -> list[tuple[str, str]]:
@@ -72,37 +66,6 @@ class ExportFilterForm(forms.Form):
         )
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_lines(header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The BOM makes Excel read the file as UTF-8 (place names like Fryslân).
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_cell(value) for value in row])
-
-
 @coordinator_required
 def exports(request: HttpRequest) -> HttpResponse:
     # Every filter is optional, so the page opens with the totals of all the coordinator's provinces.
@@ -140,7 +103,7 @@ def export_download(request: HttpRequest, dataset: str) -> HttpResponse:
     )
     filename = f"{dataset}-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(
-        _csv_lines(export_header(dataset), export_rows(dataset, filters)),
+        csv_lines(export_header(dataset), export_rows(dataset, filters)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -3,6 +3,7 @@
 Typical use from a service::
 
     problem = build_problem(offers, requests, today=today, excluded=pairs, reached_schools=schools)
+    broken_rules(offer, request, today=today)   # the rule book (rules.py): codes a pair breaks
     result = match(problem)            # candidates (pruned) + exact lexicographic solve
     for a in result.assignments:       # Assignment(offer_id, request_id, slots, score, explanation)
         ...
@@ -21,11 +22,23 @@ from __future__ import annotations
 
 from .candidates import Candidates, generate_candidates
 from .problem import Offer, Problem, Request, build_problem
-from .rules import is_feasible, violated_rules
+from .rules import (
+    CODES,
+    OVERRIDABLE,
+    RULES,
+    broken_many,
+    broken_rules,
+    dates_override_allowed,
+    first_shared_day,
+    is_feasible,
+)
 from .scoring import explain, score_pair
 from .solver import Assignment, MatchResult, SolverError, match, solve
 
 __all__ = [
+    "CODES",
+    "OVERRIDABLE",
+    "RULES",
     "Assignment",
     "Candidates",
     "MatchResult",
@@ -33,12 +46,15 @@ __all__ = [
     "Problem",
     "Request",
     "SolverError",
+    "broken_many",
+    "broken_rules",
     "build_problem",
+    "dates_override_allowed",
     "explain",
+    "first_shared_day",
     "generate_candidates",
     "is_feasible",
     "match",
     "score_pair",
     "solve",
-    "violated_rules",
 ]

@@ -34,8 +34,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .problem import CREBO_KINDS, DEFAULT_MAX_TRAVEL_KM, EARTH_RADIUS_KM, Problem
-from .scoring import combine_fast, haversine_arrays
+from .problem import DEFAULT_MAX_TRAVEL_KM, EARTH_RADIUS_KM, Problem
+from .rules import DENSE_RULES, haversine_arrays
+from .scoring import combine_fast
 
 # Chosen by measurement on generated regional data against the unpruned optimum (bench/README.md).
 DEFAULT_K = 14
@@ -132,8 +133,12 @@ class _Side:
     online: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
-    vog_a: np.ndarray  # offers: VOG issued (ordinal); requests: first wanted day
-    vog_b: np.ndarray  # offers: last day the VOG is valid; requests: VOG required
+    first: np.ndarray  # first weekday from tomorrow on inside the window (rules.dates)
+    contract: np.ndarray  # BOL/BBL bits (rules.contract_type)
+    vog_from: np.ndarray  # offers: VOG issued (ordinal); requests: unused
+    vog_until: np.ndarray  # offers: last day the VOG is valid; requests: unused
+    vog_required: np.ndarray  # requests: VOG required; offers: unused
+    vog_day: np.ndarray  # requests: the day the VOG must be valid on (first wanted day)
     inv_levels: np.ndarray  # float32 1 / number of levels (requests' scoring)
     inv_subjects: np.ndarray  # float32 1 / number of subjects
     inv_days: np.ndarray  # float32 1 / days in the window
@@ -159,8 +164,12 @@ def _side(
     online: np.ndarray,
     lat: np.ndarray,
     lon: np.ndarray,
-    vog_a: np.ndarray,
-    vog_b: np.ndarray,
+    first: np.ndarray,
+    contract: np.ndarray,
+    vog_from: np.ndarray,
+    vog_until: np.ndarray,
+    vog_required: np.ndarray,
+    vog_day: np.ndarray,
 ) -> _Side:
     lv, sj, cr = (np.ascontiguousarray(m[idx].T) for m in (levels, subjects, crebo))
     lim = limit[idx]
@@ -183,8 +192,12 @@ def _side(
         online=online[idx],
         lat=lat[idx],
         lon=lon[idx],
-        vog_a=vog_a[idx],
-        vog_b=vog_b[idx],
+        first=first[idx],
+        contract=contract[idx],
+        vog_from=vog_from[idx],
+        vog_until=vog_until[idx],
+        vog_required=vog_required[idx],
+        vog_day=vog_day[idx],
         inv_levels=(1.0 / np.maximum(n_levels, 1)).astype(np.float32),
         inv_subjects=(1.0 / np.maximum(n_subjects, 1)).astype(np.float32),
         inv_days=(1.0 / np.maximum(days, 1)).astype(np.float32),
@@ -203,8 +216,12 @@ def _offer_side(p: Problem, idx: np.ndarray) -> _Side:
         online=p.o_online,
         lat=p.o_lat,
         lon=p.o_lon,
-        vog_a=p.o_vog_from,
-        vog_b=p.o_vog_until,
+        first=p.o_first,
+        contract=p.o_contract,
+        vog_from=p.o_vog_from,
+        vog_until=p.o_vog_until,
+        vog_required=np.zeros(p.n_offers, dtype=bool),
+        vog_day=p.o_from,
     )
 
 
@@ -220,8 +237,12 @@ def _request_side(p: Problem, idx: np.ndarray) -> _Side:
         online=p.r_online_ok,
         lat=p.r_lat,
         lon=p.r_lon,
-        vog_a=p.r_from,
-        vog_b=p.r_vog_required,
+        first=p.r_first,
+        contract=p.r_contract,
+        vog_from=p.r_from,
+        vog_until=p.r_until,
+        vog_required=p.r_vog_required,
+        vog_day=p.r_from,
     )
 
 
@@ -305,10 +326,11 @@ def _dense_block(
     In the spatial pass the first ``unlimited_rows`` requests have no distance limit (the block
     is ordered that way), which saves a 2-D minimum for them.
     """
-    ok = (off.frm[None, :] <= req.until[:, None]) & (req.frm[:, None] <= off.until[None, :])
-    req_any = req.n_subjects == 0
-    if not req_any.all():
-        ok &= _overlap(req.subjects, off.subjects) | (off.n_subjects == 0)[None, :] | req_any[:, None]
+    # The table's dense rules (subjects, dates, crebo, VOG, BOL/BBL) in their vectorised form.
+    ok = np.ones((req.idx.size, off.idx.size), dtype=bool)
+    rows, cols = _Broadcast(req, rows=True), _Broadcast(off, rows=False)
+    for rule in DENSE_RULES:
+        ok &= rule.vector(cols, rows, problem)
     c2 = None
     if spatial:
         diff = np.subtract.outer(req.unit[0], off.unit[0])
@@ -324,11 +346,6 @@ def _dense_block(
             ok[a:] &= c2[a:] <= np.minimum(req.thr[a:, None], off.thr[None, :])
         if req.online.any() and off.online.any():
             ok &= ~(req.online[:, None] & off.online[None, :])  # those pairs belong to the online pass
-    if kind in CREBO_KINDS and req.has_crebo.any() and off.has_crebo.any():
-        ok &= _overlap(req.crebo, off.crebo) | ~off.has_crebo[None, :] | ~req.has_crebo[:, None]
-    if req.vog_b.any():
-        valid = (off.vog_a[None, :] <= req.vog_a[:, None]) & (req.vog_a[:, None] <= off.vog_b[None, :])
-        ok &= valid | ~req.vog_b[:, None]
     rl, ol = np.nonzero(ok)
     if spatial:
         assert c2 is not None
@@ -372,6 +389,19 @@ def _dense_block(
         inv_request_days=rep(req.inv_days),
     )
     return rl, ol, dist, score
+
+
+class _Broadcast:
+    """A side's columns shaped for a dense block: requests are rows, offers are columns."""
+
+    def __init__(self, side: _Side, *, rows: bool) -> None:
+        self.side, self.rows = side, rows
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        a = getattr(self.side, name)
+        if a.ndim == 2:  # masks, words first
+            return a[:, :, None] if self.rows else a[:, None, :]
+        return a[:, None] if self.rows else a[None, :]
 
 
 class _Collector:
@@ -573,8 +603,13 @@ def generate_candidates(
     out = _Collector(problem, None if k is None else max(pool, k))
     tasks: list[Callable[[], None]] = []
     for code, kind in enumerate(problem.kinds):
-        o_idx = np.flatnonzero((problem.o_kind == code) & (problem.o_capacity > 0))
-        r_idx = np.flatnonzero((problem.r_kind == code) & (problem.r_slots > 0))
+        # Rules status, verified and capacity, applied to the rows before pairing.
+        o_idx = np.flatnonzero(
+            (problem.o_kind == code) & (problem.o_capacity > 0) & problem.o_open & problem.o_verified
+        )
+        r_idx = np.flatnonzero(
+            (problem.r_kind == code) & (problem.r_slots > 0) & problem.r_open & problem.r_verified
+        )
         if o_idx.size == 0 or r_idx.size == 0:
             continue
         off = _offer_side(problem, o_idx)

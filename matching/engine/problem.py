@@ -24,7 +24,7 @@ after proposed and confirmed matches; the engine never touches existing matches 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,8 +33,12 @@ import numpy as np
 EARTH_RADIUS_KM = 6371.0
 DEFAULT_MAX_TRAVEL_KM = 50.0  # DESIGN §4 rule 4: no limit on either side means 50 km
 VOG_VALID_YEARS = 3  # DESIGN §3: a VOG counts when at most three years old
-# Rule 7 applies to student internships only; teacher internships carry no crebo codes.
+# The crebo and contract_type rules apply to student internships only; teacher internships
+# carry no crebo codes and no BOL/BBL.
 CREBO_KINDS: frozenset[str] = frozenset({"internship"})
+CONTRACT_KINDS: frozenset[str] = CREBO_KINDS
+# BOL/BBL as bits: an offer's "both" serves either; "" (not stated) imposes nothing.
+CONTRACT_BITS: dict[str, int] = {"": 0, "bol": 1, "bbl": 2, "both": 3}
 
 
 def _codes(value: Iterable[str] | None) -> frozenset[str]:
@@ -49,8 +53,10 @@ def _codes(value: Iterable[str] | None) -> frozenset[str]:
 class Offer:
     """An open offer of a verified company, with what is left of its capacity.
 
-    ``lat``/``lon`` are the organisation's coordinates. ``crebo`` (internships) and ``vog_date``
-    are optional: left out they impose nothing (DESIGN §4). ``landsdeel`` is informational.
+    ``lat``/``lon`` are the organisation's coordinates. ``crebo`` (internships), ``vog_date`` and
+    ``contract_type`` (``bol``, ``bbl``, ``both`` or empty) are optional: left out they impose
+    nothing (DESIGN §4). ``is_open``/``verified`` describe the listing and its organisation (a run
+    loads only open, verified items; a single pair may be anything). ``landsdeel`` is informational.
     """
 
     id: str
@@ -67,6 +73,9 @@ class Offer:
     lon: float
     crebo: frozenset[str] = frozenset()
     vog_date: date | None = None
+    contract_type: str = ""
+    is_open: bool = True
+    verified: bool = True
     landsdeel: str = ""
 
     def __post_init__(self) -> None:
@@ -98,6 +107,9 @@ class Request:
     lon: float
     crebo: frozenset[str] = frozenset()
     vog_required: bool = False
+    contract_type: str = ""
+    is_open: bool = True
+    verified: bool = True
     landsdeel: str = ""
     created: object = 0
 
@@ -166,6 +178,7 @@ class Problem:
     schools: tuple[str, ...]
     school_reached: np.ndarray  # bool per school
     excluded_keys: np.ndarray  # sorted int64 keys offer_index * n_requests + request_index
+    excluded_bits: np.ndarray  # uint8 per key: which of EXCLUSION_BITS (declined, blocked, live)
     level_vocab: Vocabulary
     subject_vocab: Vocabulary
     crebo_vocab: Vocabulary
@@ -183,6 +196,10 @@ class Problem:
     o_lon: np.ndarray
     o_vog_from: np.ndarray  # int32 ordinal of the VOG date (max int when none)
     o_vog_until: np.ndarray  # last day the VOG is valid (min int when none)
+    o_contract: np.ndarray  # int8 CONTRACT_BITS (0 unless an internship)
+    o_first: np.ndarray  # int32 first weekday from tomorrow on inside the window (may pass the end)
+    o_open: np.ndarray  # bool: the offer is open
+    o_verified: np.ndarray  # bool: its company is verified
     # request columns
     r_kind: np.ndarray
     r_levels: np.ndarray
@@ -196,6 +213,10 @@ class Problem:
     r_lat: np.ndarray
     r_lon: np.ndarray
     r_vog_required: np.ndarray
+    r_contract: np.ndarray
+    r_first: np.ndarray
+    r_open: np.ndarray
+    r_verified: np.ndarray
     r_school: np.ndarray  # int32 index into ``schools``
     r_rank: np.ndarray  # int32 creation rank: 0 = earliest
     _offer_index: dict[str, int] = field(default_factory=dict)
@@ -220,17 +241,49 @@ class Problem:
         return self._request_index[request_id]
 
     def is_excluded(self, offer_index: np.ndarray, request_index: np.ndarray) -> np.ndarray:
-        """Vectorised rule-6 lookup: which of these (offer, request) index pairs are excluded."""
+        """Vectorised lookup: which of these (offer, request) index pairs must never be proposed."""
+        return self.exclusion_bits(offer_index, request_index) != 0
+
+    def exclusion_bits(self, offer_index: np.ndarray, request_index: np.ndarray) -> np.ndarray:
+        """Vectorised lookup of the EXCLUSION_BITS of these (offer, request) index pairs (0 = none)."""
+        offer_index, request_index = np.broadcast_arrays(offer_index, request_index)
         if self.excluded_keys.size == 0:
-            return np.zeros(np.shape(offer_index), dtype=bool)
+            return np.zeros(np.shape(offer_index), dtype=np.uint8)
         keys = offer_index.astype(np.int64) * self.n_requests + request_index
         pos = np.searchsorted(self.excluded_keys, keys)
         pos[pos == self.excluded_keys.size] = 0
-        return self.excluded_keys[pos] == keys
+        return np.where(self.excluded_keys[pos] == keys, self.excluded_bits[pos], 0).astype(np.uint8)
 
 
 _INT32_MAX = np.iinfo(np.int32).max
 _INT32_MIN = np.iinfo(np.int32).min
+
+# Why a pair must never be proposed (the rule codes of the pair-history rules). A matcher run
+# also passes pairs that had a match before (expired, cancelled, completed) as "never again":
+# that is the matcher's own policy, not a rule, so those pairs carry the REPEAT bit only.
+EXCLUSION_BITS: dict[str, int] = {"declined": 1, "blocked": 2, "live": 4, "repeat": 8}
+
+
+def first_weekday(ordinals: np.ndarray) -> np.ndarray:
+    """The first Monday–Friday on or after each date ordinal (ordinal 1 is a Monday)."""
+    weekday = (ordinals - 1) % 7
+    return ordinals + np.where(weekday >= 5, 7 - weekday, 0).astype(ordinals.dtype)
+
+
+def first_day_from(start: date, today: date) -> date:
+    """The first weekday from tomorrow on that is not before ``start`` (scalar twin)."""
+    day = max(start, date.fromordinal(today.toordinal() + 1))
+    weekday = day.weekday()
+    return date.fromordinal(day.toordinal() + (7 - weekday if weekday >= 5 else 0))
+
+
+def exclusion_codes(excluded: object) -> dict[tuple[str, str], frozenset[str]]:
+    """``excluded`` as {pair: codes}: a mapping is taken as it is; plain pairs are "repeat"."""
+    if isinstance(excluded, Mapping):
+        return {
+            pair: frozenset((codes,) if isinstance(codes, str) else codes) for pair, codes in excluded.items()
+        }
+    return {pair: frozenset({"blocked"}) for pair in excluded}  # type: ignore[attr-defined]
 
 
 def build_problem(
@@ -238,19 +291,20 @@ def build_problem(
     requests: Sequence[Request],
     *,
     today: date,
-    excluded: Iterable[tuple[str, str]] = (),
+    excluded: Iterable[tuple[str, str]] | Mapping[tuple[str, str], Iterable[str]] = (),
     reached_schools: Iterable[str] = (),
 ) -> Problem:
     """Build a :class:`Problem` from lists; linear time, ~1 s for the national scale.
 
-    ``excluded`` holds (offer_id, request_id) pairs never to propose (rule 6); pairs naming an
-    offer or request that is not in the lists are ignored. ``reached_schools`` are school
+    ``excluded`` holds (offer_id, request_id) pairs never to propose: a mapping to the rule codes
+    that exclude them (``declined``, ``blocked``, ``live``, or ``repeat``: had a match before,
+    which only the matcher avoids), or plain pairs (read as ``blocked``); pairs naming an offer
+    or request not in the lists are ignored. ``reached_schools`` are school
     org_ids with a proposed, confirmed or completed activity this school year: they earn no
     reach bonus (DESIGN §4 (a)).
 
-    Callers filter for rule 6's "open, verified" themselves, pass remaining capacities, and
-    leave out offers and requests whose window has passed. ``today`` is kept on the problem for
-    the caller's records; the rules themselves only compare the two windows (DESIGN §4 rule 5).
+    Callers pass remaining capacities. ``today`` decides the ``dates`` rule: only weekdays from
+    tomorrow on count.
     Requests' ``created`` values must be mutually comparable (all ints, or all datetimes).
     """
     offers = list(offers)
@@ -259,7 +313,10 @@ def build_problem(
     kind_code = {k: i for i, k in enumerate(kinds)}
     level_vocab = Vocabulary.of([o.levels for o in offers] + [r.levels for r in requests])
     subject_vocab = Vocabulary.of([o.subjects for o in offers] + [r.subjects for r in requests])
-    crebo_vocab = Vocabulary.of([o.crebo for o in offers] + [r.crebo for r in requests])
+    # Crebo codes and BOL/BBL matter for internships only: other kinds carry none into the columns.
+    o_crebo = [o.crebo if o.kind in CREBO_KINDS else frozenset() for o in offers]
+    r_crebo = [r.crebo if r.kind in CREBO_KINDS else frozenset() for r in requests]
+    crebo_vocab = Vocabulary.of(o_crebo + r_crebo)
 
     school_ids: dict[str, int] = {}
     for r in requests:
@@ -283,6 +340,9 @@ def build_problem(
     )
 
     n_r = len(requests)
+    tomorrow = np.int32(today.toordinal() + 1)
+    o_from = col((o.available_from.toordinal() for o in offers), np.int32, n_o)
+    r_from = col((r.wanted_from.toordinal() for r in requests), np.int32, n_r)
     # Creation rank: a stable sort keeps list order for equal (or incomparable-free equal) keys.
     order = sorted(range(n_r), key=lambda i: requests[i].created)  # type: ignore[arg-type, return-value]
     rank = np.empty(n_r, dtype=np.int32)
@@ -296,42 +356,60 @@ def build_problem(
         schools=schools,
         school_reached=np.fromiter((s in reached for s in schools), dtype=bool, count=len(schools)),
         excluded_keys=np.empty(0, dtype=np.int64),
+        excluded_bits=np.empty(0, dtype=np.uint8),
         level_vocab=level_vocab,
         subject_vocab=subject_vocab,
         crebo_vocab=crebo_vocab,
         o_kind=col((kind_code[o.kind] for o in offers), np.int8, n_o),
         o_levels=level_vocab.masks([o.levels for o in offers]),
         o_subjects=subject_vocab.masks([o.subjects for o in offers]),
-        o_crebo=crebo_vocab.masks([o.crebo for o in offers]),
+        o_crebo=crebo_vocab.masks(o_crebo),
         o_capacity=col((max(0, o.capacity_left) for o in offers), np.int64, n_o),
         o_limit=col((limit(o.max_travel_km) for o in offers), np.float64, n_o),
         o_online=col((bool(o.online) for o in offers), bool, n_o),
-        o_from=col((o.available_from.toordinal() for o in offers), np.int32, n_o),
+        o_from=o_from,
         o_until=col((o.available_until.toordinal() for o in offers), np.int32, n_o),
         o_lat=col((o.lat for o in offers), np.float64, n_o),
         o_lon=col((o.lon for o in offers), np.float64, n_o),
         o_vog_from=o_vog_from,
         o_vog_until=o_vog_until,
+        o_contract=col((_contract(o) for o in offers), np.int8, n_o),
+        o_first=first_weekday(np.maximum(o_from, tomorrow)),
+        o_open=col((bool(o.is_open) for o in offers), bool, n_o),
+        o_verified=col((bool(o.verified) for o in offers), bool, n_o),
         r_kind=col((kind_code[r.kind] for r in requests), np.int8, n_r),
         r_levels=level_vocab.masks([r.levels for r in requests]),
         r_subjects=subject_vocab.masks([r.subjects for r in requests]),
-        r_crebo=crebo_vocab.masks([r.crebo for r in requests]),
+        r_crebo=crebo_vocab.masks(r_crebo),
         r_slots=col((max(0, r.slots_left) for r in requests), np.int64, n_r),
         r_limit=col((limit(r.max_travel_km) for r in requests), np.float64, n_r),
         r_online_ok=col((bool(r.online_ok) for r in requests), bool, n_r),
-        r_from=col((r.wanted_from.toordinal() for r in requests), np.int32, n_r),
+        r_from=r_from,
         r_until=col((r.wanted_until.toordinal() for r in requests), np.int32, n_r),
         r_lat=col((r.lat for r in requests), np.float64, n_r),
         r_lon=col((r.lon for r in requests), np.float64, n_r),
         r_vog_required=col((bool(r.vog_required) for r in requests), bool, n_r),
+        r_contract=col((_contract(r) for r in requests), np.int8, n_r),
+        r_first=first_weekday(np.maximum(r_from, tomorrow)),
+        r_open=col((bool(r.is_open) for r in requests), bool, n_r),
+        r_verified=col((bool(r.verified) for r in requests), bool, n_r),
         r_school=col((school_ids[r.org_id] for r in requests), np.int32, n_r),
         r_rank=rank,
     )
-    keys = []
-    for offer_id, request_id in excluded:
+    bits_of: dict[int, int] = {}
+    for (offer_id, request_id), codes in exclusion_codes(excluded).items():
         try:
-            keys.append(problem.offer_index(offer_id) * n_r + problem.request_index(request_id))
+            key = problem.offer_index(offer_id) * n_r + problem.request_index(request_id)
         except KeyError:
             continue
-    problem.excluded_keys = np.unique(np.asarray(keys, dtype=np.int64))
+        for code in codes:
+            bits_of[key] = bits_of.get(key, 0) | EXCLUSION_BITS[code]
+    keys = np.fromiter(bits_of, dtype=np.int64, count=len(bits_of))
+    order = np.argsort(keys)
+    problem.excluded_keys = keys[order]
+    problem.excluded_bits = np.fromiter(bits_of.values(), dtype=np.uint8, count=len(bits_of))[order]
     return problem
+
+
+def _contract(item: Offer | Request) -> int:
+    return CONTRACT_BITS.get(item.contract_type or "", 0) if item.kind in CONTRACT_KINDS else 0

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .problem import EARTH_RADIUS_KM, Offer, Problem, Request
-from .rules import haversine_km, is_online_pair
+from .problem import CONTRACT_KINDS, CREBO_KINDS, Offer, Problem, Request
+from .rules import first_shared_day, haversine_arrays, haversine_km, is_online_pair
 
 W_SUBJECTS = 0.35
 W_LEVELS = 0.20
@@ -156,47 +156,75 @@ def score_pair(offer: Offer, request: Request) -> tuple[float, dict[str, float]]
     return score, {"subjects": subject_fit, "levels": level_fit, "distance": distance_fit, "dates": date_fit}
 
 
-def explain(
-    offer: Offer, request: Request, *, school_reached: bool, score: float | None = None
+def _explanation(
+    offer: Offer,
+    request: Request,
+    *,
+    online: bool,
+    km: float,
+    first: date | None,
+    last: date,
+    school_reached: bool,
+    score: float,
+    components: dict[str, float],
+    common: Any = None,
 ) -> dict[str, Any]:
-    """JSON-able explanation of why this pair was proposed (stored on the match).
+    """One "why this match" record; every key states something true of the pair (DESIGN §3).
 
-    ``fairness`` is true when the school had no activity this school year before this run (the
-    reach priority, DESIGN §4 (a), favoured it); ``fairness_text`` is the untranslated reason.
+    Components that the pair does not use are left out: no subject share next to "any subject",
+    no distance share for a pair that runs online. ``vog``, ``contract_type`` and ``crebo`` are
+    present only when the rule applied to the pair.
+    """
+    both = common or (lambda a, b: sorted(a & b))
+    any_subject = not offer.subjects or not request.subjects
+    shown = {k: v for k, v in components.items() if not (k == "subjects" and any_subject)}
+    if online:
+        shown.pop("distance", None)
+    out: dict[str, Any] = {
+        "levels": both(offer.levels, request.levels),
+        "subjects": "any" if any_subject else both(offer.subjects, request.subjects),
+        "distance_km": None if online else km,
+        "online": online,
+        "overlap_from": first.isoformat() if first else None,
+        "overlap_until": last.isoformat() if first else None,
+        "overlap_days": (last - first).days + 1 if first else 0,
+        "fairness": not school_reached,
+        "fairness_text": None if school_reached else FIRST_ACTIVITY_TEXT,
+        "score": score,
+        "components": shown,
+    }
+    if request.vog_required:
+        out["vog"] = offer.vog_date.isoformat() if offer.vog_date else None
+    if offer.kind in CONTRACT_KINDS and offer.contract_type and request.contract_type:
+        out["contract_type"] = request.contract_type
+    if offer.kind in CREBO_KINDS and offer.crebo and request.crebo:
+        out["crebo"] = both(offer.crebo, request.crebo)
+    return out
+
+
+def explain(
+    offer: Offer, request: Request, *, today: date, school_reached: bool, score: float | None = None
+) -> dict[str, Any]:
+    """JSON-able explanation of a pair (stored on the match), from the pair's own facts.
+
+    ``overlap_from`` is the first weekday from tomorrow on inside both windows (the ``dates``
+    rule); ``fairness`` is true when the school had no activity this school year before this
+    proposal (the reach priority, DESIGN §4 (a)); ``fairness_text`` is the untranslated reason.
     """
     quality, comps = score_pair(offer, request)
     online = is_online_pair(offer, request)
-    start = max(offer.available_from, request.wanted_from)
-    end = min(offer.available_until, request.wanted_until)
-    subjects: list[str] | str
-    if not offer.subjects or not request.subjects:
-        subjects = "any"
-    else:
-        subjects = sorted(offer.subjects & request.subjects)
     km = haversine_km(offer.lat, offer.lon, request.lat, request.lon)
-    return {
-        "levels": sorted(offer.levels & request.levels),
-        "subjects": subjects,
-        "distance_km": None if online else round(km, 1),
-        "online": online,
-        "overlap_from": start.isoformat(),
-        "overlap_until": end.isoformat(),
-        "overlap_days": (end - start).days + 1,
-        "fairness": not school_reached,
-        "fairness_text": None if school_reached else FIRST_ACTIVITY_TEXT,
-        "score": round(quality if score is None else score, 4),
-        "components": {k: round(v, 4) for k, v in comps.items()},
-    }
-
-
-def haversine_arrays(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Vectorised twin of rules.haversine_km (same formula, same operation order)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin((np.radians(lon2) - np.radians(lon1)) / 2) ** 2
+    return _explanation(
+        offer,
+        request,
+        online=online,
+        km=round(km, 1),
+        first=first_shared_day(offer, request, today),
+        last=min(offer.available_until, request.wanted_until),
+        school_reached=school_reached,
+        score=round(quality if score is None else score, 4),
+        components={k: round(v, 4) for k, v in comps.items()},
     )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def explain_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> list[dict[str, Any]]:
@@ -207,7 +235,6 @@ def explain_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> list[dict[
     km = haversine_arrays(problem.o_lat[oi], problem.o_lon[oi], problem.r_lat[ri], problem.r_lon[ri])
     ol, rl = problem.o_levels[oi], problem.r_levels[ri]
     os_, rs = problem.o_subjects[oi], problem.r_subjects[ri]
-    start = np.maximum(problem.o_from[oi], problem.r_from[ri])
     end = np.minimum(problem.o_until[oi], problem.r_until[ri])
     score, comps = combine(
         level_common=_popcount(ol & rl),
@@ -224,7 +251,7 @@ def explain_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> list[dict[
     )
     reached = problem.school_reached[problem.r_school[ri]]
     common: dict[tuple[int, int], list[str]] = {}
-    iso: dict[int, str] = {}
+    days: dict[int, date] = {}
 
     def both(a: frozenset[str], b: frozenset[str]) -> list[str]:
         key = (id(a), id(b))  # the sets outlive this call, so their ids are stable keys
@@ -233,19 +260,20 @@ def explain_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> list[dict[
             found = common[key] = sorted(a & b)
         return list(found)
 
-    def day(ordinal: int) -> str:
-        text = iso.get(ordinal)
-        if text is None:
-            text = iso[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
+    def day(ordinal: int) -> date:
+        found = days.get(ordinal)
+        if found is None:
+            found = days[ordinal] = date.fromordinal(ordinal)
+        return found
 
+    first = np.maximum(problem.o_first[oi], problem.r_first[ri])
     out: list[dict[str, Any]] = []
     columns = zip(
         oi.tolist(),
         ri.tolist(),
         online.tolist(),
         np.round(km, 1).tolist(),
-        start.tolist(),
+        first.tolist(),
         end.tolist(),
         reached.tolist(),
         np.round(score, 4).tolist(),
@@ -256,21 +284,18 @@ def explain_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> list[dict[
         strict=True,
     )
     for o, r, on, d, st, en, was_reached, q, c_s, c_l, c_d, c_t in columns:
-        offer, request = problem.offers[o], problem.requests[r]
-        any_subject = not offer.subjects or not request.subjects
         out.append(
-            {
-                "levels": both(offer.levels, request.levels),
-                "subjects": "any" if any_subject else both(offer.subjects, request.subjects),
-                "distance_km": None if on else d,
-                "online": on,
-                "overlap_from": day(st),
-                "overlap_until": day(en),
-                "overlap_days": en - st + 1,
-                "fairness": not was_reached,
-                "fairness_text": None if was_reached else FIRST_ACTIVITY_TEXT,
-                "score": q,
-                "components": {"subjects": c_s, "levels": c_l, "distance": c_d, "dates": c_t},
-            }
+            _explanation(
+                problem.offers[o],
+                problem.requests[r],
+                online=on,
+                km=d,
+                first=day(st) if st <= en else None,
+                last=day(en),
+                school_reached=was_reached,
+                score=q,
+                components={"subjects": c_s, "levels": c_l, "distance": c_d, "dates": c_t},
+                common=both,
+            )
         )
     return out

@@ -101,7 +101,7 @@ def brute_force_pairs(offers: list[Offer], requests: list[Request], excluded: li
         (i, j)
         for i, o in enumerate(offers)
         for j, r in enumerate(requests)
-        if o.capacity_left > 0 and r.slots_left > 0 and is_feasible(o, r, excluded=ex)
+        if o.capacity_left > 0 and r.slots_left > 0 and is_feasible(o, r, today=TODAY, excluded=ex)
     }
 
 
@@ -251,7 +251,7 @@ def check_result_is_valid(offers, requests, excluded, result) -> None:  # type: 
         assert (a.offer_id, a.request_id) not in seen
         seen.add((a.offer_id, a.request_id))
         assert a.slots >= 1
-        assert is_feasible(by_id_o[a.offer_id], by_id_r[a.request_id], excluded=set(excluded))
+        assert is_feasible(by_id_o[a.offer_id], by_id_r[a.request_id], today=TODAY, excluded=set(excluded))
         used[a.offer_id] = used.get(a.offer_id, 0) + a.slots
         got[a.request_id] = got.get(a.request_id, 0) + a.slots
     assert all(n <= by_id_o[o].capacity_left for o, n in used.items())

@@ -106,7 +106,7 @@ def _brute_force(offer_list, request_list, excluded) -> set[tuple[str, str]]:
         (o.id, r.id)
         for o in offer_list
         for r in request_list
-        if o.capacity_left > 0 and r.slots_left > 0 and is_feasible(o, r, excluded=excluded)
+        if o.capacity_left > 0 and r.slots_left > 0 and is_feasible(o, r, today=TODAY, excluded=excluded)
     }
 
 
@@ -151,7 +151,7 @@ def test_every_proposal_is_feasible_and_within_capacity(instance, k):
     for a in result.assignments:
         assert a.slots >= 1
         offer, request = by_id[a.offer_id], by_id[a.request_id]
-        assert is_feasible(offer, request, excluded=excluded), (a.offer_id, a.request_id)
+        assert is_feasible(offer, request, today=TODAY, excluded=excluded), (a.offer_id, a.request_id)
         per_offer[a.offer_id] += a.slots
         per_request[a.request_id] += a.slots
     assert all(per_offer[o] <= by_id[o].capacity_left for o in per_offer)

@@ -10,8 +10,3 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from matching import privacy  # noqa: F401  (registers the personal-data collector and anonymiser)
-        from matching.services import listings, runs
-
-        # Publishing or changing an open offer/request queues a debounced run for its landsdeel.
-        if runs.on_listing_changed not in listings.on_listing_changed:
-            listings.on_listing_changed.append(runs.on_listing_changed)

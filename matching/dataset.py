@@ -151,6 +151,16 @@ def _crebo(obj: dict) -> list[str]:
     return sorted(set(values))
 
 
+def _contract(obj: dict, allowed: tuple[str, ...]) -> str:
+    """BOL/BBL of an internship (the ``contract_type`` rule); absent or null states none."""
+    value = obj.get("contract_type")
+    if value in (None, ""):
+        return ""
+    if value not in allowed:
+        raise LineError(f"'contract_type' must be one of {', '.join(allowed)} (or left out), not {value!r}")
+    return value
+
+
 def _parse_organisation(obj: dict, parsed: Parsed) -> tuple[str, dict]:
     oid = _str_id(obj)
     kind = obj.get("kind")
@@ -214,9 +224,7 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
             language=language,
             vog_date=_date(obj, "vog_date", required=False),
             sbb_recognised=_bool(obj, "sbb_recognised"),
-            contract_type=obj.get("contract_type")
-            if obj.get("contract_type") in ("bol", "bbl", "both")
-            else "",
+            contract_type=_contract(obj, ("bol", "bbl", "both")),
         )
         if start > end:
             raise LineError("'available_from' is after 'available_until'")
@@ -228,9 +236,7 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
             wanted_from=start,
             wanted_until=end,
             vog_required=_bool(obj, "vog_required"),
-            contract_type=obj.get("contract_type")
-            if obj.get("contract_type") in ("bol", "bbl", "both")
-            else "",
+            contract_type=_contract(obj, ("bol", "bbl")),
         )
         if start > end:
             raise LineError("'wanted_from' is after 'wanted_until'")

@@ -8,8 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from matching.matcher import runs
 from matching.models import Match, Offer, Request
-from matching.services import listings, matches, runs
+from matching.services import listings, matches
 
 OFFERS: list[tuple[str, str, str, list[str], list[str], int, dict[str, Any]]] = [
     # company, kind, title, levels, subjects, capacity, extra
@@ -169,58 +170,55 @@ def seed(*, stdout: Any) -> None:
     orgs = {o.name: o for o in Organisation.objects.all()}
     today = timezone.localdate()
     start, end = today + timedelta(days=10), today + timedelta(days=200)
-    hooks, listings.on_listing_changed[:] = list(listings.on_listing_changed), []  # one run at the end
-    try:
-        for company, kind, title, levels, subjects, capacity, extra in OFFERS:
-            vog_days = extra.pop("vog_date_days_ago", None)
-            if vog_days:
-                extra["vog_date"] = today - timedelta(days=vog_days)
-            offer = listings.listing_create(
-                Offer,
-                organisation=orgs[company],
-                by=_first_member(orgs[company]),
-                kind=kind,
-                title=title,
-                description=f"{title}. We gladly tell you more in the conversation.",
-                levels=levels,
-                subjects=subjects,
-                capacity=capacity,
-                available_from=start,
-                available_until=end,
-                **extra,
-            )
-            listings.listing_publish(offer, by=None)
-        for school, kind, title, levels, subjects, slots, extra in REQUESTS:
-            request = listings.listing_create(
-                Request,
-                organisation=orgs[school],
-                by=_first_member(orgs[school]),
-                kind=kind,
-                title=title,
-                description=f"{title}. Our pupils are curious!",
-                levels=levels,
-                subjects=subjects,
-                slots=slots,
-                wanted_from=start + timedelta(days=5),
-                wanted_until=end - timedelta(days=30),
-                **extra,
-            )
-            listings.listing_publish(request, by=None)
-        # One draft each, to show the draft tab.
-        listings.listing_create(
-            Request,
-            organisation=orgs["Het Stedelijk Lyceum"],
-            by=None,
-            kind="company_visit",
-            title="Draft: visit for havo 4",
-            levels=["havo"],
-            slots=1,
-            wanted_from=start,
-            wanted_until=end,
+    # Publishing queues no runs here (queue_run=False): the demo does its one run at the end.
+    for company, kind, title, levels, subjects, capacity, extra in OFFERS:
+        vog_days = extra.pop("vog_date_days_ago", None)
+        if vog_days:
+            extra["vog_date"] = today - timedelta(days=vog_days)
+        offer = listings.listing_create(
+            Offer,
+            organisation=orgs[company],
+            by=_first_member(orgs[company]),
+            kind=kind,
+            title=title,
+            description=f"{title}. We gladly tell you more in the conversation.",
+            levels=levels,
+            subjects=subjects,
+            capacity=capacity,
+            available_from=start,
+            available_until=end,
+            **extra,
         )
-    finally:
-        listings.on_listing_changed[:] = hooks
-    stats = runs.run_now(scope="oost")
+        listings.listing_publish(offer, by=None, queue_run=False)
+    for school, kind, title, levels, subjects, slots, extra in REQUESTS:
+        request = listings.listing_create(
+            Request,
+            organisation=orgs[school],
+            by=_first_member(orgs[school]),
+            kind=kind,
+            title=title,
+            description=f"{title}. Our pupils are curious!",
+            levels=levels,
+            subjects=subjects,
+            slots=slots,
+            wanted_from=start + timedelta(days=5),
+            wanted_until=end - timedelta(days=30),
+            **extra,
+        )
+        listings.listing_publish(request, by=None, queue_run=False)
+    # One draft each, to show the draft tab.
+    listings.listing_create(
+        Request,
+        organisation=orgs["Het Stedelijk Lyceum"],
+        by=None,
+        kind="company_visit",
+        title="Draft: visit for havo 4",
+        levels=["havo"],
+        slots=1,
+        wanted_from=start,
+        wanted_until=end,
+    )
+    stats = runs.run_now(scope="oost")  # the demo's one matcher run
     # Show a confirmed match too: the first proposal is accepted by both sides.
     first = (
         Match.objects.filter(

@@ -214,6 +214,13 @@ class RequestForm(ListingForm):
         help_text=_("Only companies whose people hold a Certificate of Conduct (VOG) will be matched."),
     )
 
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, organisation=organisation, **kwargs)
+        # A request's students follow BOL or BBL; "either" is an offer's answer.
+        self.fields["contract_type"].choices = [
+            choice for choice in self.fields["contract_type"].choices if choice[0] != ContractType.BOTH
+        ]
+
     @classmethod
     def initial_new(cls, organisation: Organisation, user: User) -> dict[str, Any]:
         start, end = default_window()

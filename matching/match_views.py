@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
-from matching import selectors
+from matching import rules, selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.pagination import LargeListPaginator
@@ -94,7 +94,9 @@ def _iso(value: Any) -> date | None:
 
 
 def _why(match: Match) -> dict[str, Any]:
-    """The stored explanation (engine/scoring.py `explain`) in display form."""
+    """The stored explanation (engine/scoring.py `explain`) in display form: every line states
+    something true of the pair (shares only for what the pair uses; rules a coordinator
+    overrode are named)."""
     e = match.explanation or {}
     subjects = e.get("subjects") or []
     components = e.get("components") or {}
@@ -115,6 +117,13 @@ def _why(match: Match) -> dict[str, Any]:
         "overlap_until": _iso(e.get("overlap_until")),
         "overlap_days": e.get("overlap_days"),
         "fairness": bool(e.get("fairness")),
+        "vog_required": "vog" in e,
+        "vog_date": _iso(e.get("vog")),
+        "contract_type": e.get("contract_type"),
+        "crebo": e.get("crebo") or [],
+        "overridden": [
+            str(rules.MESSAGES[code]) for code in e.get("rules_overridden", []) if code in rules.MESSAGES
+        ],
         "components": [
             (label, round(100 * components[key]))
             for key, label in component_labels.items()

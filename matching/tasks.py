@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from matching.services import digests, listings, matches, runs
+from matching.matcher import runs
+from matching.services import digests, listings, matches
 
 
 @shared_task(acks_late=True)

@@ -132,3 +132,6 @@ class RequestInputSerializer(_ListingInput):
     wanted_until = serializers.DateField()
     preferred_dates = serializers.CharField(required=False, allow_blank=True, default="")
     vog_required = serializers.BooleanField(required=False, default=False)
+    contract_type = serializers.ChoiceField(
+        choices=[ContractType.BOL, ContractType.BBL], required=False, allow_blank=True, default=""
+    )

@@ -25,6 +25,7 @@ from matching.api.serializers import (
     RequestOutputSerializer,
 )
 from matching.models import Offer, Request
+from matching.rules import RulesBroken
 from matching.services import listings
 
 
@@ -111,14 +112,24 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return super().handle_exception(exc)
 
 
+# Slots are not bounded here: too few or too many is the rule book's `capacity` rule.
 class AskInput(serializers.Serializer):
     request = serializers.IntegerField(help_text="One of your school's open requests.")
-    slots = serializers.IntegerField(min_value=1, default=1)
+    slots = serializers.IntegerField(default=1, help_text="At least 1, at most what both have free.")
 
 
 class ProposeInput(serializers.Serializer):
     offer = serializers.IntegerField(help_text="One of your company's open offers.")
-    slots = serializers.IntegerField(min_value=1, default=1)
+    slots = serializers.IntegerField(default=1, help_text="At least 1, at most what both have free.")
+
+
+class BrokenRuleOutput(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class RulesBrokenOutput(serializers.Serializer):
+    rules = BrokenRuleOutput(many=True, help_text="Every matching rule the pair breaks (DESIGN §4).")
 
 
 def _self_service(user, offer_id: int, request_id: int, slots: int, source: str) -> Response:  # noqa: ANN001
@@ -127,7 +138,12 @@ def _self_service(user, offer_id: int, request_id: int, slots: int, source: str)
     offer, listing_request = selectors.self_service_pair(
         user, offer_id=offer_id, request_id=request_id, source=source
     )
-    match = matches.match_propose(offer=offer, request=listing_request, slots=slots, source=source, by=user)
+    try:
+        match = matches.match_propose(
+            offer=offer, request=listing_request, slots=slots, source=source, by=user
+        )
+    except RulesBroken as exc:
+        return Response({"rules": [rule.as_dict() for rule in exc.rules]}, status=status.HTTP_400_BAD_REQUEST)
     return Response(
         MatchOutputSerializer(match, context={"request": _RequestShim(user)}).data,
         status=status.HTTP_201_CREATED,
@@ -150,7 +166,7 @@ class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     filterset_class = OfferFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "available_from", "available_until", "capacity"]
 
-    @extend_schema(request=AskInput, responses={201: MatchOutputSerializer})
+    @extend_schema(request=AskInput, responses={201: MatchOutputSerializer, 400: RulesBrokenOutput})
     @action(detail=True, methods=["post"])
     def ask(self, request: ApiRequest, pk: str | None = None) -> Response:
         """A school asks this open offer directly for one of its requests; the company answers."""
@@ -172,7 +188,7 @@ class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateMode
     filterset_class = RequestFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "wanted_from", "wanted_until", "slots"]
 
-    @extend_schema(request=ProposeInput, responses={201: MatchOutputSerializer})
+    @extend_schema(request=ProposeInput, responses={201: MatchOutputSerializer, 400: RulesBrokenOutput})
     @action(detail=True, methods=["post"])
     def propose(self, request: ApiRequest, pk: str | None = None) -> Response:
         """A company offers one of its open offers to this request; the school answers."""

@@ -149,8 +149,9 @@ def score_pair(offer: Offer, request: Request) -> tuple[float, dict[str, float]]
     start = max(offer.available_from, request.wanted_from)
     end = min(offer.available_until, request.wanted_until)
     length = (request.wanted_until - request.wanted_from).days + 1
-    date_fit = 0.5 * ((end - start).days + 1) / length + 0.5 * (
-        1.0 - (start - request.wanted_from).days / length
+    # Clamped for pairs a coordinator matched despite their windows; feasible pairs overlap.
+    date_fit = max(0.0, 0.5 * ((end - start).days + 1) / length) + 0.5 * max(
+        0.0, 1.0 - (start - request.wanted_from).days / length
     )
     score = W_SUBJECTS * subject_fit + W_LEVELS * level_fit + W_DISTANCE * distance_fit + W_DATES * date_fit
     return score, {"subjects": subject_fit, "levels": level_fit, "distance": distance_fit, "dates": date_fit}

@@ -6,8 +6,9 @@ functions serves both; `offers.py` and `requests.py` expose the named entry poin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import structlog
@@ -18,17 +19,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
 from accounts.validators import CREBO_RE
+from matching.matcher import runs
 from matching.models import ContractType, Listing, Offer, Request
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
 from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
 
 log = structlog.get_logger(__name__)
-
-# Called after commit with (landsdeel, offer_id=… or request_id=…) whenever an open listing
-# appears or changes, or (landsdeel,) when capacity is released; the matcher registers itself here
-# (matching.services.runs) so this module does not import the engine.
-on_listing_changed: list[Callable[..., None]] = []
 
 COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo")
 OFFER_FIELDS = COMMON_FIELDS + (
@@ -130,6 +127,9 @@ def _validate(listing: Listing) -> None:
         )
     if listing.contract_type and listing.contract_type not in ContractType.values:
         errors.setdefault("contract_type", []).append(_("Choose BOL, BBL or both."))
+    elif isinstance(listing, Request) and listing.contract_type == ContractType.BOTH:
+        # An offer may serve either; the students of a request follow one of the two.
+        errors.setdefault("contract_type", []).append(_("Choose BOL or BBL."))
     if isinstance(listing, Offer) and listing.online and listing.kind not in (Kind.GUEST_LESSON,):
         errors.setdefault("online", []).append(_("Only guest lessons can be given online."))
     if errors:
@@ -140,13 +140,15 @@ def _until_field(listing: Listing) -> str:
     return "available_until" if isinstance(listing, Offer) else "wanted_until"
 
 
-def _notify_changed(listing: Listing) -> None:
+def _queue_run(listing: Listing) -> None:
+    """An open listing appeared or changed: after the commit, the matcher queues a debounced run
+    for its landsdeel about it (DESIGN §4 "Triggers")."""
     if listing.status != "open":
         return
-    landsdeel = listing.organisation.landsdeel
     target = {"offer_id" if isinstance(listing, Offer) else "request_id": listing.pk}
-    for hook in on_listing_changed:
-        transaction.on_commit(lambda hook=hook: hook(landsdeel, **target), robust=True)
+    transaction.on_commit(
+        partial(runs.listing_changed, listing.organisation.landsdeel, **target), robust=True
+    )
 
 
 @transaction.atomic
@@ -174,7 +176,9 @@ def _locked[L: (Offer, Request)](listing: L) -> L:
 
 
 @transaction.atomic
-def listing_update[L: (Offer, Request)](listing: L, *, by: User | None, **data: Any) -> L:
+def listing_update[L: (Offer, Request)](
+    listing: L, *, by: User | None, queue_run: bool = True, **data: Any
+) -> L:
     listing = _locked(listing)
     _check_member(by, listing.organisation)
     if listing.status == "closed" or listing.status == "fulfilled":
@@ -184,7 +188,8 @@ def listing_update[L: (Offer, Request)](listing: L, *, by: User | None, **data: 
     _apply(listing, data)
     _validate(listing)
     listing.save()
-    _notify_changed(listing)
+    if queue_run:
+        _queue_run(listing)
     return listing
 
 
@@ -210,8 +215,9 @@ def _check_publishable(listing: Listing) -> None:
 
 
 @transaction.atomic
-def listing_publish[L: (Offer, Request)](listing: L, *, by: User | None) -> L:
-    """Draft (or closed) → open, after the completeness checks; queues matching for its region."""
+def listing_publish[L: (Offer, Request)](listing: L, *, by: User | None, queue_run: bool = True) -> L:
+    """Draft (or closed) → open, after the completeness checks; queues matching for its region
+    (``queue_run=False``: the caller runs the matcher itself, as seed_demo does once at the end)."""
     listing = _locked(listing)
     _check_member(by, listing.organisation)
     if listing.status == "open":
@@ -223,7 +229,8 @@ def listing_publish[L: (Offer, Request)](listing: L, *, by: User | None) -> L:
     listing.closed_at = None
     listing.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
     log.info("listing.published", model=type(listing).__name__, id=listing.pk)
-    _notify_changed(listing)
+    if queue_run:
+        _queue_run(listing)
     return listing
 
 

@@ -8,8 +8,9 @@ request (RELIABILITY §0.6).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, time, timedelta
-from typing import Any
+from functools import partial
 
 import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,12 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
+from matching import rules
+from matching.matcher import runs
 from matching.models import Feedback, Match, Offer, Request
-from matching.services import events, listings
+from matching.services import events
+from matching.services.proposals import ANSWER_DAYS, proposal_activity_date, proposal_expires_at
 
 log = structlog.get_logger(__name__)
 
-ANSWER_DAYS = 7
+__all__ = ["ANSWER_DAYS"]  # re-exported: the answer deadline lives with the proposal semantics
 REMINDER_DAYS = 3
 
 
@@ -64,33 +68,10 @@ def _release(match: Match) -> None:
     )
 
 
-def _activity_date(offer: Offer, request: Request) -> date:
-    start = max(offer.available_from, request.wanted_from, timezone.localdate())
-    return min(start, min(offer.available_until, request.wanted_until))
-
-
 def _after_end(match: Match) -> None:
     """A released proposal sends its request to the next best candidate at once (DESIGN §4)."""
     landsdeel = match.request.organisation.landsdeel
-    for hook in listings.on_listing_changed:
-        transaction.on_commit(lambda hook=hook: hook(landsdeel), robust=True)
-
-
-def check_pair(offer: Offer, request: Request) -> None:
-    """The rules a hand-made or self-service proposal must meet (the matcher checks all of DESIGN §4)."""
-    errors = []
-    if offer.kind != request.kind:
-        errors.append(_("The offer and the request are of different kinds."))
-    if not set(offer.levels) & set(request.levels):
-        errors.append(_("The levels do not overlap."))
-    if offer.available_from > request.wanted_until or request.wanted_from > offer.available_until:
-        errors.append(_("The dates do not overlap."))
-    if offer.status != "open" or request.status != "open":
-        errors.append(_("Both must be open."))
-    if not (offer.organisation.is_verified and request.organisation.is_verified):
-        errors.append(_("Both organisations must be verified."))
-    if errors:
-        raise ValidationError(errors)
+    transaction.on_commit(partial(runs.listing_changed, landsdeel), robust=True)
 
 
 @transaction.atomic
@@ -101,27 +82,19 @@ def match_propose(
     slots: int = 1,
     source: str = Match.Source.MATCHER,
     by: User | None = None,
-    score: float = 0.0,
-    explanation: dict[str, Any] | None = None,
     run_id: int | None = None,
+    overrides: Collection[str] = (),
 ) -> Match:
-    """Propose a match and commit its slots. Self-service proposals count as accepted by the asker."""
+    """Propose a match and commit its slots. Self-service proposals count as accepted by the asker.
+
+    Every rule of the rule book must hold (``matching.rules``); a coordinator may pass the codes
+    of overridable rules they override (with a reason, audited by the caller). A pair breaking
+    other rules raises :class:`matching.rules.RulesBroken` listing every broken rule.
+    """
     offer = Offer.objects.select_related("organisation").get(pk=offer.pk)
     request = Request.objects.select_related("organisation").get(pk=request.pk)
-    if slots < 1:
-        raise ValidationError({"slots": _("At least 1.")})
-    if source != Match.Source.MATCHER:
-        check_pair(offer, request)
-        from matching.models import BlockedPair
-
-        if BlockedPair.objects.filter(offer=offer, request=request).exists():
-            raise ValidationError(_("A coordinator has blocked this pair."))
-        if Match.objects.filter(offer=offer, request=request, status=Match.Status.DECLINED).exists():
-            raise ValidationError(_("This pair was declined before and is not proposed again."))
-    if explanation is None:
-        from matching.services.runs import pair_explanation
-
-        score, explanation = pair_explanation(offer, request)
+    rules.pair_require(offer=offer, request=request, slots=slots, overrides=frozenset(overrides))
+    score, explanation = rules.pair_explanation(offer=offer, request=request)
     _commit(Offer, offer.pk, slots)
     _commit(Request, request.pk, slots)
     now = timezone.now()
@@ -134,10 +107,11 @@ def match_propose(
         source=source,
         proposed_by=by,
         score=score,
-        explanation=explanation or {},
+        explanation=explanation,
         run_id=run_id,
-        activity_date=_activity_date(offer, request),
-        expires_at=now + timedelta(days=ANSWER_DAYS),
+        activity_date=proposal_activity_date(offer, request),
+        expires_at=proposal_expires_at(now),
+        created_at=now,
     )
     if source == Match.Source.SCHOOL:
         match.school_accepted_at, match.school_accepted_by = now, by

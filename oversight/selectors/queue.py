@@ -1,8 +1,8 @@
 """The unmatched queue and the candidate offers a coordinator is shown (DESIGN §6).
 
-Candidates come from the matcher itself: the rows become engine items exactly as a run loads them
-(`matching.services.runs._engine_items`), and the engine's vectorised candidate generator checks
-every rule of DESIGN §4 and scores the pairs. What SQL does first is only a bounded *superset*:
+Candidates come from the matcher itself (`matching.matcher.best_offers`): the rows become engine
+items exactly as a run loads them, and the rule book's vectorised form checks every rule of
+DESIGN §4 and scores the pairs. What SQL does first is only a bounded *superset*:
 open offers of verified companies with free capacity, of the request's kind, overlapping dates,
 levels and subjects, inside a bounding box of the largest distance the pair may span (or online
 when both sides accept it). One page of requests costs a fixed number of queries, whatever the
@@ -11,7 +11,6 @@ national data holds.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,16 +18,10 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import GreaterThan
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from matching import engine
-from matching.engine.problem import DEFAULT_MAX_TRAVEL_KM
-from matching.engine.scoring import explain_many
-from matching.models import BlockedPair, Match, Offer, Request
+from matching.matcher import DEFAULT_MAX_TRAVEL_KM, best_offers
+from matching.models import Offer, Request
 from matching.selectors import requests_unmatched
-from matching.services.runs import _engine_items
-from taxonomy.holidays import school_year_of
 from taxonomy.levels import LEVEL_BIT
 
 PAGE_SIZE = 20
@@ -38,29 +31,6 @@ MARGIN_KM = 1.0
 # For boxes whose size comes from a column: the cosine of 60°, smaller than at any Dutch
 # latitude plus any sensible travel distance, so the box is never too narrow.
 _COS_BOUND = 0.5
-
-# Rule codes of `pair_problems`: the engine's (matching/engine/rules.py) plus the parts of rule 6
-# and capacity that the caller checks. Kept in the order a coordinator reads them.
-RULE_MESSAGES: dict[str, Any] = {
-    "1_kind": _("The offer is of another kind than the request."),
-    "2_levels": _("The education levels do not overlap."),
-    "3_subjects": _("The subjects do not overlap."),
-    "4_distance": _("The company is farther away than the travel distance allowed."),
-    "5_dates": _("The date windows do not overlap."),
-    "6_open": _("The offer and the request must both be open."),
-    "6_verified": _("Both organisations must be verified."),
-    "6_blocked": _("A coordinator has blocked this pair."),
-    "6_declined": _("This pair was declined before."),
-    "6_live": _("This pair already has a live match."),
-    "6_matched_before": _("This pair was matched before."),
-    "7_crebo": _("The crebo qualifications do not overlap."),
-    "8_vog": _("The offer has no VOG that is valid on the first wanted day."),
-    "capacity": _("The offer or the request has no free places left."),
-}
-# What match_propose refuses whatever the coordinator decides: no override for these.
-HARD_RULES = frozenset(
-    {"1_kind", "2_levels", "5_dates", "6_open", "6_verified", "6_blocked", "6_declined", "6_live", "capacity"}
-)
 
 
 @dataclass(frozen=True)
@@ -136,7 +106,7 @@ def candidate_offers(
     """The best feasible offers for each request (rows with their organisation), best first.
 
     `extra_slots` counts slots as free that a live match holds now (a re-match after cancelling it).
-    Six queries, whatever the number of requests and offers.
+    A fixed number of queries, whatever the number of requests and offers.
     """
     requests = list(requests)
     if not requests:
@@ -155,79 +125,14 @@ def candidate_offers(
         organisation__verified_at__isnull=False,
         committed__lt=F("capacity"),
     )
-    offers = _engine_items(Offer, offer_rows)
-    if not offers:
-        return {r.pk: [] for r in requests}
-    items = _engine_items(Request, Request.objects.filter(pk__in=[r.pk for r in requests]))
-    if extra_slots:
-        items = [
-            dataclasses.replace(item, slots_left=item.slots_left + extra_slots.get(int(item.id), 0))
-            for item in items
+    found = best_offers(offer_rows, requests, per_request=per_request, extra_slots=extra_slots)
+    rows = Offer.objects.select_related("organisation").in_bulk(
+        {offer_pk for pairs in found.values() for offer_pk, _ in pairs}
+    )
+    return {
+        request_pk: [
+            Candidate(offer=rows[offer_pk], score=explanation["score"], explanation=explanation)
+            for offer_pk, explanation in pairs
         ]
-    request_pks = [r.pk for r in requests]
-    excluded = {
-        (str(o), str(r))
-        for o, r in Match.objects.filter(request_id__in=request_pks).values_list("offer_id", "request_id")
+        for request_pk, pairs in found.items()
     }
-    excluded.update(
-        (str(o), str(r))
-        for o, r in BlockedPair.objects.filter(request_id__in=request_pks).values_list(
-            "offer_id", "request_id"
-        )
-    )
-    today = timezone.localdate()
-    year_start, year_end = school_year_of(today)
-    reached = {
-        str(org)
-        for org in Match.objects.filter(
-            status__in=Match.COMMITTING, request__organisation__in={r.organisation_id for r in requests}
-        )
-        .filter(Q(activity_date__isnull=True) | Q(activity_date__range=(year_start, year_end)))
-        .values_list("request__organisation_id", flat=True)
-        .distinct()
-    }
-    problem = engine.build_problem(offers, items, today=today, excluded=excluded, reached_schools=reached)
-    found = engine.generate_candidates(
-        problem, k=per_request, k_quality=per_request, pool=per_request, workers=1
-    )
-    explanations = explain_many(problem, found.offer, found.request)
-    offer_pks = {int(problem.offers[i].id) for i in found.offer.tolist()}
-    rows = Offer.objects.select_related("organisation").in_bulk(offer_pks)
-    result: dict[int, list[Candidate]] = {r.pk: [] for r in requests}
-    for oi, ri, explanation in zip(found.offer.tolist(), found.request.tolist(), explanations, strict=True):
-        request_pk = int(problem.requests[ri].id)
-        result[request_pk].append(
-            Candidate(
-                offer=rows[int(problem.offers[oi].id)], score=explanation["score"], explanation=explanation
-            )
-        )
-    for candidates in result.values():
-        candidates.sort(key=lambda c: -c.score)
-    return result
-
-
-def pair_problems(offer: Offer, request: Request) -> list[str]:
-    """Codes (RULE_MESSAGES) of the DESIGN §4 rules that the pair breaks now; empty = feasible."""
-    (e_offer,) = _engine_items(Offer, Offer.objects.filter(pk=offer.pk))
-    (e_request,) = _engine_items(Request, Request.objects.filter(pk=request.pk))
-    found = set(engine.violated_rules(e_offer, e_request))
-    if offer.status != Offer.Status.OPEN or request.status != Request.Status.OPEN:
-        found.add("6_open")
-    if not (offer.organisation.is_verified and request.organisation.is_verified):
-        found.add("6_verified")
-    if BlockedPair.objects.filter(offer=offer, request=request).exists():
-        found.add("6_blocked")
-    past = set(Match.objects.filter(offer=offer, request=request).values_list("status", flat=True))
-    if Match.Status.DECLINED in past:
-        found.add("6_declined")
-    if past & set(Match.LIVE):
-        found.add("6_live")
-    elif past - {Match.Status.DECLINED}:
-        found.add("6_matched_before")
-    if e_offer.capacity_left < 1 or e_request.slots_left < 1:
-        found.add("capacity")
-    return [code for code in RULE_MESSAGES if code in found]
-
-
-def rule_messages(codes: Sequence[str]) -> list[str]:
-    return [str(RULE_MESSAGES[code]) for code in codes]

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_record
+from matching import rules
+from matching.matcher import run_schedule
 from matching.models import BlockedPair, Match, MatchingRun, Offer, Request
 from matching.services.matches import match_cancel, match_propose
-from matching.services.runs import run_schedule
 from oversight.access import scope_provinces
 from oversight.models import CoverageTarget
-from oversight.selectors.queue import HARD_RULES, pair_problems, rule_messages
 from taxonomy.regions import landsdeel_of
 
 log = structlog.get_logger(__name__)
@@ -55,27 +55,30 @@ def _propose(
     request = Request.objects.select_related("organisation").get(pk=request.pk)
     _require_scope(by, request)
     reason = (reason or "").strip()
-    problems = pair_problems(offer, request)
-    hard = [code for code in problems if code in HARD_RULES]
-    if hard:
-        raise ValidationError(rule_messages(hard), code="infeasible")
-    if problems and not override:
+    free = min(offer.free, request.free)
+    slots = max(1, min(slots, free) if slots else free)
+    broken = rules.pair_check(offer=offer, request=request, slots=slots)
+    # What no coordinator may override is refused exactly as in self-service.
+    if any(not rules.overridable(b, offer=offer, request=request) for b in broken):
+        raise rules.RulesBroken(broken)
+    if broken and not override:
         raise ValidationError(
             [
-                *rule_messages(problems),
+                *(b.message for b in broken),
                 _("To match anyway, tick “override the rules” and give a reason."),
             ],
-            code="infeasible",
+            code="rules",
         )
-    if problems and not reason:
+    if broken and not reason:
         raise ValidationError({"reason": _("Give a reason for overriding the matching rules.")})
-    free = min(offer.free, request.free)
+    problems = [b.code for b in broken]
     match = match_propose(
         offer=offer,
         request=request,
-        slots=max(1, min(slots, free) if slots else free),
+        slots=slots,
         source=Match.Source.COORDINATOR,
         by=by,
+        overrides=frozenset(problems),
     )
     audit_record(
         actor=by,
@@ -100,10 +103,10 @@ def _propose(
 def match_propose_by_hand(
     *, by: User, offer: Offer, request: Request, reason: str = "", override: bool = False
 ) -> Match:
-    """Propose the pair to both sides (source "coordinator"). A pair that breaks a rule of DESIGN
-    §4 is refused with the rules it breaks, unless `override` and a reason are given; what
-    `match_propose` itself refuses (kind, levels, dates, open, verified, blocked, declined,
-    capacity) is never overridden."""
+    """Propose the pair to both sides (source "coordinator"). A pair that breaks a rule of the rule
+    book (``matching.rules``) is refused with every rule it breaks, unless each is overridable
+    (subjects, distance, the date windows but never the past) and `override` and a reason are
+    given; the overridden codes and the reason go to the audit log."""
     return _propose(
         by=by,
         offer=offer,

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from matching import rules
 from matching.match_views import _why
-from matching.models import Match, Offer, Request
+from matching.models import Match, Request
 from matching.selectors import offers_visible_to
 from oversight.access import coordinator_required, scope_provinces
 from oversight.selectors import audit as audit_selectors
@@ -178,24 +179,25 @@ def pair(request: HttpRequest, request_pk: int, offer_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Blocked. The matcher will never propose this pair."))
             return redirect("oversight:queue")
-    problems = queue_selectors.pair_problems(offer, wanted)
-    score, explanation = _pair_explanation(offer, wanted)
+    broken = rules.pair_check(offer=offer, request=wanted)
+    score, explanation = rules.pair_explanation(offer=offer, request=wanted)
     context = {
         "wanted": wanted,
         "offer": offer,
-        "problems": queue_selectors.rule_messages(problems),
+        "problems": [
+            {
+                "code": b.code,
+                "message": b.message,
+                "overridable": rules.overridable(b, offer=offer, request=wanted),
+            }
+            for b in broken
+        ],
         "why": _why(SimpleNamespace(score=score, explanation=explanation)),  # type: ignore[arg-type]
         "propose_form": propose_form,
         "block_form": block_form,
     }
     status = 400 if action and (propose_form.errors or block_form.errors) else 200
     return render(request, "oversight/pair.html", context, status=status)
-
-
-def _pair_explanation(offer: Offer, wanted: Request) -> tuple[float, dict[str, Any]]:
-    from matching.services.runs import pair_explanation
-
-    return pair_explanation(offer, wanted)
 
 
 @coordinator_required

@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from matching.dataset import parse_lines
+from matching.matcher import runs
 from matching.models import Match, MatchingRun, Offer, Request
-from matching.services import runs
 from matching.services.bulk import dataset_load, known_organisation_kinds
 from tests.workers import ROOT, start_worker, wait_for, workers
 

@@ -10,7 +10,10 @@ LATER = date.today() + timedelta(days=120)
 
 
 def open_offer(org, by, **over):
+    """An open guest lesson offer; the company travels up to 100 km, so the cast's Enschede
+    company reaches the Zwolle school (about 63 km) under the distance rule."""
     data = {
+        "max_travel_km": 100,
         "kind": "guest_lesson",
         "title": "Gastles robotica",
         "description": "Over ICT.",

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from matching.services import matches, runs
+from matching.matcher import runs
+from matching.services import matches
 from notifications.ics import parse_first_event
 from notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory

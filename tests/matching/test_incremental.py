@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from matching.matcher import runs
 from matching.models import Match, MatchingRun
-from matching.services import runs
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 

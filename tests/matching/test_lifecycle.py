@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from matching.matcher import runs
 from matching.models import Match, MatchingRun, Offer, Request
-from matching.services import matches, runs
+from matching.services import matches
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 

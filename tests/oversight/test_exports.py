@@ -42,9 +42,10 @@ def data(cast):
     delft_offer = open_offer(delft_company, delft_hr, title="Gastles Delft")
     # A match across the border (Overijssel school, Zuid-Holland company) is in scope by its school;
     # one entirely in Zuid-Holland is not.
-    cross = matches.match_propose(offer=delft_offer, request=zwolle_request, score=0.5, explanation={})
-    local = matches.match_propose(offer=demcon_offer, request=zwolle_request, score=0.8, explanation={})
-    outside = matches.match_propose(offer=delft_offer, request=delft_request, score=0.7, explanation={})
+    # Delft is far from Zwolle: a coordinator overrode the distance rule.
+    cross = matches.match_propose(offer=delft_offer, request=zwolle_request, overrides={"distance"})
+    local = matches.match_propose(offer=demcon_offer, request=zwolle_request)
+    outside = matches.match_propose(offer=delft_offer, request=delft_request)
     return {"cross": cross, "local": local, "outside": outside, "visit_request": visit_request}
 
 
@@ -86,7 +87,7 @@ def test_matches_export_includes_both_sides_and_respects_scope(client, cast, dat
     local = next(r for r in rows if int(r["id"]) == data["local"].pk)
     assert local["school"] == "Thomas a Kempis College" and local["company"] == "Demcon"
     assert local["kind"] == "guest_lesson" and local["status"] == "proposed" and local["source"] == "matcher"
-    assert local["slots"] == "1" and float(local["score"]) == 0.8
+    assert local["slots"] == "1" and float(local["score"]) == data["local"].score
     assert local["BRIN code"] == cast.school.brin and local["KvK number"] == cast.company.kvk
 
     # Status filter.

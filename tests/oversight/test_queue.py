@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from matching import engine
+from matching import engine, matcher
 from matching.models import Offer, Request
 from matching.services import matches
-from matching.services.runs import _engine_items
 from oversight.selectors.queue import candidate_offers
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, open_offer, open_request
@@ -36,7 +36,7 @@ def page(client, url: str) -> str:
 def test_queue_lists_unmatched_requests_of_the_provinces_with_feasible_candidates(client, cast, near):
     org, hr = near
     open_offer(org, hr, title="Robotics nearby")
-    open_offer(cast.company, cast.hr, title="Far away in Enschede")  # ~60 km: over the 50 km default
+    open_offer(cast.company, cast.hr, title="Far away in Enschede", max_travel_km=None)  # ~63 km > 50 km
     open_offer(org, hr, title="A company visit", kind="company_visit")
     open_request(cast.school, cast.teacher, title="Robotics for havo 4")
     matched = open_request(cast.school, cast.teacher, title="Already proposed")
@@ -99,16 +99,16 @@ def test_candidates_are_the_best_feasible_offers_by_the_engines_rules(cast, near
         open_offer(org, hr, title="late", subjects=["ict"], available_from=LATER - timedelta(days=5)),
         open_offer(org, hr, title="wrong subject", subjects=["bouw"]),
         open_offer(org, hr, title="wrong level", levels=["vwo"]),
-        open_offer(cast.company, cast.hr, title="too far"),
+        open_offer(cast.company, cast.hr, title="too far", max_travel_km=None),
         open_offer(cast.company, cast.hr, title="far but allowed", max_travel_km=100, subjects=["ict"]),
     ]
     found = candidate_offers([wanted])[wanted.pk]
 
     # Brute force with the engine's reference rules and score over every offer.
-    (e_request,) = _engine_items(Request, Request.objects.filter(pk=wanted.pk))
+    (e_request,) = matcher.engine_items(Request, Request.objects.filter(pk=wanted.pk))
     feasible = []
-    for e_offer in _engine_items(Offer, Offer.objects.filter(pk__in=[o.pk for o in offers])):
-        if engine.is_feasible(e_offer, e_request):
+    for e_offer in matcher.engine_items(Offer, Offer.objects.filter(pk__in=[o.pk for o in offers])):
+        if engine.is_feasible(e_offer, e_request, today=timezone.localdate()):
             feasible.append((engine.score_pair(e_offer, e_request)[0], int(e_offer.id)))
     best = [pk for _score, pk in sorted(feasible, reverse=True)[:3]]
 

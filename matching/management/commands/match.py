@@ -10,9 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from matching import engine
+from matching import engine, matcher
 from matching.models import Match, Offer, Request
-from matching.services import runs
 from taxonomy.regions import LANDSDEEL_OF_PROVINCE, Landsdeel
 
 
@@ -41,13 +40,13 @@ class Command(BaseCommand):
         dry_run: bool,
         **options: Any,
     ) -> None:
-        scope = landsdeel or (LANDSDEEL_OF_PROVINCE[province] if province else runs.NATIONAL)
+        scope = landsdeel or (LANDSDEEL_OF_PROVINCE[province] if province else matcher.NATIONAL)
         t0 = time.perf_counter()
-        loaded = runs.load_problem(landsdeel=scope, province=province)
+        loaded = matcher.load_problem(landsdeel=scope, province=province)
         t1 = time.perf_counter()
         result = engine.match(loaded.problem, **({"k": k} if k else {}))
         t2 = time.perf_counter()
-        created = [] if dry_run else runs.persist(loaded=loaded, result=result, scope=scope)
+        created = [] if dry_run else matcher.persist(loaded=loaded, result=result, scope=scope)
         t3 = time.perf_counter()
         stats = result.stats
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -74,7 +73,7 @@ class Command(BaseCommand):
             w(f"Exported to {export}")
 
     def _export(
-        self, path: Path, created: list[Match] | None, result: engine.MatchResult, loaded: runs.Loaded
+        self, path: Path, created: list[Match] | None, result: engine.MatchResult, loaded: matcher.Loaded
     ) -> None:
         if created is None:  # dry run: export what the engine chose
             rows = [

@@ -1,0 +1,270 @@
+"""Rows → engine items, once: the matcher's loading room (DESIGN §4).
+
+:func:`engine_items` is the one conversion of offer and request rows into the engine's items;
+runs, the coordinator's queue and the per-pair rule checks all go through it. Where a listing's
+coordinates come from is decided here (today: its organisation's).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.db.models import F, Max, Min, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from matching import engine
+from matching.models import BlockedPair, Match, Offer, Request
+from taxonomy.holidays import school_year_of
+from taxonomy.regions import provinces_of
+
+NATIONAL = "national"
+
+
+@dataclass
+class Loaded:
+    problem: engine.Problem
+    offer_ids: dict[str, int]
+    request_ids: dict[str, int]
+    seconds: float
+
+
+@lru_cache(maxsize=65536)
+def codes(raw: str | None) -> frozenset[str]:
+    """A JSON code list as stored, decoded once per distinct value (there are few: combinations of levels)."""
+    return frozenset(json.loads(raw)) if raw else frozenset()
+
+
+# Engine field ← database column, for both sides; code lists are read as text and decoded once each.
+_COMMON_COLUMNS = {
+    "org_id": "organisation_id",
+    "kind": "kind",
+    "levels": "levels_text",
+    "subjects": "subjects_text",
+    "max_travel_km": "max_travel_km",
+    "lat": "organisation__latitude",
+    "lon": "organisation__longitude",
+    "crebo": "crebo_text",
+    "contract_type": "contract_type",
+    "landsdeel": "organisation__landsdeel",
+}
+_COLUMNS = {
+    Offer: {
+        **_COMMON_COLUMNS,
+        "online": "online",
+        "available_from": "available_from",
+        "available_until": "available_until",
+        "vog_date": "vog_date",
+    },
+    Request: {
+        **_COMMON_COLUMNS,
+        "online_ok": "online_ok",
+        "wanted_from": "wanted_from",
+        "wanted_until": "wanted_until",
+        "vog_required": "vog_required",
+    },
+}
+_CODE_FIELDS = ("levels", "subjects", "crebo")
+
+
+def engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
+    """Engine offers or requests for the rows, with what is left of their capacity or slots, and
+    whether each is open and its organisation verified."""
+    columns = _COLUMNS[model]
+    total = "capacity" if model is Offer else "slots"
+    rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in _CODE_FIELDS})
+    items = []
+    for pk, amount, committed, status, verified_at, *values in rows.values_list(
+        "pk", total, "committed", "status", "organisation__verified_at", *columns.values()
+    ):
+        fields = dict(zip(columns, values, strict=True))
+        fields.update({name: codes(fields[name]) for name in _CODE_FIELDS}, org_id=str(fields["org_id"]))
+        fields.update(is_open=status == "open", verified=verified_at is not None)
+        if model is Offer:
+            items.append(engine.Offer(id=str(pk), capacity_left=amount - committed, **fields))
+        else:
+            items.append(engine.Request(id=str(pk), slots_left=amount - committed, created=pk, **fields))
+    return items
+
+
+def pair_items(offer: Offer, request: Request) -> tuple[engine.Offer, engine.Request]:
+    """The two engine items of one pair, read fresh from the database."""
+    (e_offer,) = engine_items(Offer, Offer.objects.filter(pk=offer.pk))
+    (e_request,) = engine_items(Request, Request.objects.filter(pk=request.pk))
+    return e_offer, e_request
+
+
+def reached_schools(school_ids: Iterable[int], today: date) -> set[str]:
+    """Schools (as engine org ids) with a proposed, confirmed or completed activity this school
+    year: they earn no reach bonus, and their explanation says "not the first activity"."""
+    school_ids = set(school_ids)
+    if not school_ids:
+        return set()
+    year_start, year_end = school_year_of(today)
+    return {
+        str(org)
+        for org in Match.objects.filter(status__in=Match.COMMITTING, request__organisation__in=school_ids)
+        .filter(Q(activity_date__isnull=True) | Q(activity_date__range=(year_start, year_end)))
+        .values_list("request__organisation_id", flat=True)
+        .distinct()
+    }
+
+
+def pair_history(request_pks: Sequence[int]) -> dict[tuple[str, str], set[str]]:
+    """Why pairs of these requests must not be proposed: rule codes ``declined``, ``blocked``,
+    ``live``, and ``repeat`` for a pair that had any other match (the matcher never proposes a
+    pair twice; a coordinator may)."""
+    history: dict[tuple[str, str], set[str]] = {}
+    for start in range(0, len(request_pks), 20000):
+        chunk = request_pks[start : start + 20000]
+        for o, r, status in Match.objects.filter(request_id__in=chunk).values_list(
+            "offer_id", "request_id", "status"
+        ):
+            code = (
+                "declined"
+                if status == Match.Status.DECLINED
+                else "live"
+                if status in Match.LIVE
+                else "repeat"
+            )
+            history.setdefault((str(o), str(r)), set()).add(code)
+        for o, r in BlockedPair.objects.filter(request_id__in=chunk).values_list("offer_id", "request_id"):
+            history.setdefault((str(o), str(r)), set()).add("blocked")
+    return history
+
+
+def _box(rows: QuerySet, *, start: str, end: str) -> dict:
+    return rows.aggregate(
+        lat_min=Min("organisation__latitude"),
+        lat_max=Max("organisation__latitude"),
+        lon_min=Min("organisation__longitude"),
+        lon_max=Max("organisation__longitude"),
+        km=Max("max_travel_km"),
+        first=Min(start),
+        last=Max(end),
+    )
+
+
+def _reach_filter(request_rows: QuerySet[Request]) -> Q:
+    """Offers that could reach the region's requests: online ones, and those within the longest
+    distance any side allows of the requests' bounding box (DESIGN §4 ``distance``)."""
+    box = _box(request_rows, start="wanted_from", end="wanted_until")
+    if box["lat_min"] is None:
+        return Q(pk__in=[])
+    offer_km = Offer.objects.filter(status=Offer.Status.OPEN).aggregate(km=Max("max_travel_km"))["km"]
+    reach = max(engine.problem.DEFAULT_MAX_TRAVEL_KM, box["km"] or 0, offer_km or 0) + 1
+    dlat = reach / 111.0
+    dlon = reach / (111.0 * math.cos(math.radians(max(abs(box["lat_min"]), abs(box["lat_max"])))))
+    return Q(online=True) | Q(
+        organisation__latitude__range=(box["lat_min"] - dlat, box["lat_max"] + dlat),
+        organisation__longitude__range=(box["lon_min"] - dlon, box["lon_max"] + dlon),
+    )
+
+
+def _near(rows: QuerySet, model: type[Offer] | type[Request], of: QuerySet) -> QuerySet:
+    """`rows` narrowed to those that could pair with any of `of` (the other side): same kind,
+    overlapping levels and dates, and within reach (online, or the bounding box of `of` widened
+    by the longest allowed distance). The engine applies every rule exactly afterwards."""
+    other = _box(
+        of,
+        start="available_from" if model is Request else "wanted_from",
+        end="available_until" if model is Request else "wanted_until",
+    )
+    if other["lat_min"] is None:
+        return rows.none()
+    kinds, levels = set(), 0
+    for kind, mask in of.values_list("kind", "levels_mask"):  # a handful of rows
+        kinds.add(kind)
+        levels |= mask
+    start, end = (
+        ("wanted_from", "wanted_until") if model is Request else ("available_from", "available_until")
+    )
+    own_km = rows.aggregate(km=Max("max_travel_km"))["km"]
+    reach = max(engine.problem.DEFAULT_MAX_TRAVEL_KM, other["km"] or 0, own_km or 0) + 1
+    dlat = reach / 111.0
+    dlon = reach / (111.0 * math.cos(math.radians(max(abs(other["lat_min"]), abs(other["lat_max"])))))
+    online = Q(online=True) if model is Offer else Q(online_ok=True)
+    box = Q(
+        organisation__latitude__range=(other["lat_min"] - dlat, other["lat_max"] + dlat),
+        organisation__longitude__range=(other["lon_min"] - dlon, other["lon_max"] + dlon),
+    )
+    return (
+        rows.filter(kind__in=kinds, **{f"{start}__lte": other["last"], f"{end}__gte": other["first"]})
+        .annotate(level_overlap=F("levels_mask").bitand(levels))
+        .filter(level_overlap__gt=0)
+        .filter(online | box)
+    )
+
+
+def open_offer_rows() -> QuerySet[Offer]:
+    return Offer.objects.filter(
+        status=Offer.Status.OPEN, organisation__verified_at__isnull=False, committed__lt=F("capacity")
+    )
+
+
+def open_request_rows() -> QuerySet[Request]:
+    return Request.objects.filter(
+        status=Request.Status.OPEN, organisation__verified_at__isnull=False, committed__lt=F("slots")
+    )
+
+
+def problem_for(offers: list[engine.Offer], requests: list[engine.Request], *, today: date) -> engine.Problem:
+    """The engine problem of these items, with their pair history and the reached schools."""
+    history = pair_history([int(r.id) for r in requests])
+    reached = reached_schools({int(r.org_id) for r in requests}, today)
+    return engine.build_problem(offers, requests, today=today, excluded=history, reached_schools=reached)
+
+
+def load_problem(
+    *,
+    landsdeel: str | None = None,
+    province: str | None = None,
+    today: date | None = None,
+    targets: dict[str, list[int]] | None = None,
+) -> Loaded:
+    """Open offers and requests of verified organisations with free slots, as engine input.
+
+    Only the rule book decides; items whose window has passed are closed by a beat task
+    (`listings_close_past`), and the ``dates`` rule refuses them meanwhile.
+
+    A regional run takes the requests of its region and every offer that could reach them
+    (online offers reach every region).
+    """
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    request_rows = open_request_rows()
+    if province:
+        request_rows = request_rows.filter(organisation__province=province)
+    elif landsdeel and landsdeel != NATIONAL:
+        request_rows = request_rows.filter(organisation__province__in=provinces_of(landsdeel))
+    offer_rows = open_offer_rows()
+    if targets:
+        # Incremental: the changed offers with the open requests they could serve, and the changed
+        # requests with the open offers that could serve them — hundreds of items, not the region.
+        wanted_offers = offer_rows.filter(pk__in=targets.get("offers", []))
+        wanted_requests = request_rows.filter(pk__in=targets.get("requests", []))
+        offer_pks = set(wanted_offers.values_list("pk", flat=True))
+        request_pks = set(wanted_requests.values_list("pk", flat=True))
+        if request_pks:
+            offer_pks |= set(_near(offer_rows, Offer, wanted_requests).values_list("pk", flat=True))
+        if wanted_offers.exists():
+            request_pks |= set(_near(request_rows, Request, wanted_offers).values_list("pk", flat=True))
+        offer_rows = offer_rows.filter(pk__in=offer_pks)
+        request_rows = request_rows.filter(pk__in=request_pks)
+    elif province or (landsdeel and landsdeel != NATIONAL):
+        offer_rows = offer_rows.filter(_reach_filter(request_rows))
+    offers = engine_items(Offer, offer_rows)
+    requests = engine_items(Request, request_rows)
+    problem = problem_for(offers, requests, today=today)
+    return Loaded(
+        problem=problem,
+        offer_ids={item.id: int(item.id) for item in offers},
+        request_ids={item.id: int(item.id) for item in requests},
+        seconds=time.perf_counter() - started,
+    )

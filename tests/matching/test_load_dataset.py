@@ -185,3 +185,31 @@ def test_unknown_subjects_are_kept_as_tags(tmp_path):
 def test_missing_file_is_a_command_error():
     with pytest.raises(CommandError, match="No such file"):
         call_command("load_dataset", "/nonexistent.jsonl")
+
+
+def test_contract_type_is_loaded_and_a_bad_value_names_its_line(tmp_path):
+    internship = {"kind": "internship", "levels": ["mbo-3"], "subjects": []}
+    offer = {**GOOD[2], **internship, "id": "O9", "contract_type": "both"}
+    request = {**GOOD[3], **internship, "id": "R9", "contract_type": "bbl"}
+    path = write(tmp_path, [*GOOD, offer, request])
+    call_command("load_dataset", path, "--no-progress", stdout=StringIO())
+    assert Offer.objects.get(external_id="O9").contract_type == "both"
+    assert Request.objects.get(external_id="R9").contract_type == "bbl"
+    assert Offer.objects.get(external_id="O1").contract_type == ""  # absent: no constraint
+
+    Offer.objects.all().delete()
+    Request.objects.all().delete()
+    Organisation.objects.all().delete()
+    bad = [
+        *GOOD,
+        {**request, "id": "R8", "contract_type": "both"},
+        {**offer, "id": "O8", "contract_type": "BOL"},
+    ]
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 bad line"):
+        call_command(
+            "load_dataset", write(tmp_path, bad, "bad.jsonl"), "--no-progress", stdout=StringIO(), stderr=err
+        )
+    report = err.getvalue()
+    assert ":5: " in report and ":6: " in report and "contract_type" in report
+    assert not Offer.objects.exists() and not Organisation.objects.exists()

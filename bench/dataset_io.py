@@ -2,7 +2,8 @@
 
 Organisations in the file count as verified and offers/requests as open (§8). A request's
 ``created`` is its line number, so earlier lines win ties. Optional keys: ``crebo`` (offer and
-request), ``vog_date`` (offer), ``vog_required`` (request); left out they impose nothing.
+request), ``vog_date`` (offer), ``vog_required`` (request), ``contract_type`` (both); left out
+they impose nothing.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def read_dataset(path: str | Path) -> Dataset:
                 lon=float(org["lon"]),
                 crebo=intern.codes(row.get("crebo")),
                 vog_date=intern.day(row.get("vog_date")),
+                contract_type=row.get("contract_type") or "",
                 landsdeel=LANDSDEEL_OF_PROVINCE.get(str(org.get("province")), ""),
             )
         )
@@ -116,6 +118,7 @@ def read_dataset(path: str | Path) -> Dataset:
                 lon=float(org["lon"]),
                 crebo=intern.codes(row.get("crebo")),
                 vog_required=bool(row.get("vog_required", False)),
+                contract_type=row.get("contract_type") or "",
                 landsdeel=LANDSDEEL_OF_PROVINCE.get(str(org.get("province")), ""),
                 created=n,
             )

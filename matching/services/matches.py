@@ -24,11 +24,10 @@ from matching import rules
 from matching.matcher import runs
 from matching.models import Feedback, Match, Offer, Request
 from matching.services import events
-from matching.services.proposals import ANSWER_DAYS, proposal_activity_date, proposal_expires_at
+from matching.services.proposals import proposal_activity_date, proposal_expires_at
 
 log = structlog.get_logger(__name__)
 
-__all__ = ["ANSWER_DAYS"]  # re-exported: the answer deadline lives with the proposal semantics
 REMINDER_DAYS = 3
 
 

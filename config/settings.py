@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "taxonomy.kinds.Kind",
         "UserLanguageEnum": "accounts.models.User.Language",
         "ListingLanguageEnum": "matching.models.ListingLanguage",
+        "ContractTypeEnum": "matching.models.ContractType",
+        "RequestContractTypeEnum": ["bol", "bbl"],
     },
 }
 

@@ -327,10 +327,19 @@ def _dense_block(
     is ordered that way), which saves a 2-D minimum for them.
     """
     # The table's dense rules (subjects, dates, crebo, VOG, BOL/BBL) in their vectorised form.
-    ok = np.ones((req.idx.size, off.idx.size), dtype=bool)
     rows, cols = _Broadcast(req, rows=True), _Broadcast(off, rows=False)
+    shape = (req.idx.size, off.idx.size)
+    ok: np.ndarray | None = None
     for rule in DENSE_RULES:
-        ok &= rule.vector(cols, rows, problem)
+        holds = rule.vector(cols, rows, problem)
+        if holds is np.True_:  # the rule holds for the whole block
+            continue
+        if ok is None:  # a fresh array: take it (a copy only when it is not yet of full shape)
+            ok = holds if holds.shape == shape else np.broadcast_to(holds, shape).copy()
+        else:
+            ok &= holds
+    if ok is None:
+        ok = np.ones(shape, dtype=bool)
     c2 = None
     if spatial:
         diff = np.subtract.outer(req.unit[0], off.unit[0])

@@ -197,7 +197,7 @@ class Problem:
     o_vog_from: np.ndarray  # int32 ordinal of the VOG date (max int when none)
     o_vog_until: np.ndarray  # last day the VOG is valid (min int when none)
     o_contract: np.ndarray  # int8 CONTRACT_BITS (0 unless an internship)
-    o_first: np.ndarray  # int32 first weekday from tomorrow on inside the window (may pass the end)
+    o_first: np.ndarray  # int32 first weekday from tomorrow on inside the window; max int when none
     o_open: np.ndarray  # bool: the offer is open
     o_verified: np.ndarray  # bool: its company is verified
     # request columns
@@ -342,7 +342,9 @@ def build_problem(
     n_r = len(requests)
     tomorrow = np.int32(today.toordinal() + 1)
     o_from = col((o.available_from.toordinal() for o in offers), np.int32, n_o)
+    o_until = col((o.available_until.toordinal() for o in offers), np.int32, n_o)
     r_from = col((r.wanted_from.toordinal() for r in requests), np.int32, n_r)
+    r_until = col((r.wanted_until.toordinal() for r in requests), np.int32, n_r)
     # Creation rank: a stable sort keeps list order for equal (or incomparable-free equal) keys.
     order = sorted(range(n_r), key=lambda i: requests[i].created)  # type: ignore[arg-type, return-value]
     rank = np.empty(n_r, dtype=np.int32)
@@ -368,13 +370,13 @@ def build_problem(
         o_limit=col((limit(o.max_travel_km) for o in offers), np.float64, n_o),
         o_online=col((bool(o.online) for o in offers), bool, n_o),
         o_from=o_from,
-        o_until=col((o.available_until.toordinal() for o in offers), np.int32, n_o),
+        o_until=o_until,
         o_lat=col((o.lat for o in offers), np.float64, n_o),
         o_lon=col((o.lon for o in offers), np.float64, n_o),
         o_vog_from=o_vog_from,
         o_vog_until=o_vog_until,
         o_contract=col((_contract(o) for o in offers), np.int8, n_o),
-        o_first=first_weekday(np.maximum(o_from, tomorrow)),
+        o_first=_first_day(o_from, o_until, tomorrow),
         o_open=col((bool(o.is_open) for o in offers), bool, n_o),
         o_verified=col((bool(o.verified) for o in offers), bool, n_o),
         r_kind=col((kind_code[r.kind] for r in requests), np.int8, n_r),
@@ -385,12 +387,12 @@ def build_problem(
         r_limit=col((limit(r.max_travel_km) for r in requests), np.float64, n_r),
         r_online_ok=col((bool(r.online_ok) for r in requests), bool, n_r),
         r_from=r_from,
-        r_until=col((r.wanted_until.toordinal() for r in requests), np.int32, n_r),
+        r_until=r_until,
         r_lat=col((r.lat for r in requests), np.float64, n_r),
         r_lon=col((r.lon for r in requests), np.float64, n_r),
         r_vog_required=col((bool(r.vog_required) for r in requests), bool, n_r),
         r_contract=col((_contract(r) for r in requests), np.int8, n_r),
-        r_first=first_weekday(np.maximum(r_from, tomorrow)),
+        r_first=_first_day(r_from, r_until, tomorrow),
         r_open=col((bool(r.is_open) for r in requests), bool, n_r),
         r_verified=col((bool(r.verified) for r in requests), bool, n_r),
         r_school=col((school_ids[r.org_id] for r in requests), np.int32, n_r),
@@ -409,6 +411,13 @@ def build_problem(
     problem.excluded_keys = keys[order]
     problem.excluded_bits = np.fromiter(bits_of.values(), dtype=np.uint8, count=len(bits_of))[order]
     return problem
+
+
+def _first_day(start: np.ndarray, end: np.ndarray, tomorrow: np.int32) -> np.ndarray:
+    """First weekday from tomorrow on inside each window; max int32 when the window has none, so
+    that a comparison with any other window's end fails (the ``dates`` rule)."""
+    first = first_weekday(np.maximum(start, tomorrow))
+    return np.where(first <= end, first, _INT32_MAX).astype(np.int32)
 
 
 def _contract(item: Offer | Request) -> int:

@@ -215,13 +215,9 @@ def distance_holds_many(off: Any, req: Any, ctx: Any) -> Any:
 
 def _dates_vector(off: Any, req: Any, ctx: Any) -> Any:
     # first_weekday(max(a, b)) == max(first_weekday(a), first_weekday(b)) (it is monotone), so the
-    # first shared weekday from tomorrow on is the later of the two sides' first days.
-    return (
-        (off.first <= req.until)
-        & (req.first <= off.until)
-        & (off.first <= off.until)
-        & (req.first <= req.until)
-    )
+    # first shared weekday from tomorrow on is the later of the two sides' first days; a side
+    # without any weekday left has first = max int (build_problem), which no end reaches.
+    return (off.first <= req.until) & (req.first <= off.until)
 
 
 def _status_vector(off: Any, req: Any, ctx: Any) -> Any:
@@ -287,7 +283,10 @@ RULES: tuple[Rule, ...] = (
 RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 CODES: tuple[str, ...] = tuple(RULE_BY_CODE)
 OVERRIDABLE: frozenset[str] = frozenset(rule.code for rule in RULES if rule.overridable)
-DENSE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.dense)
+# Dates first: always a full block, the others may answer "holds everywhere" (np.True_).
+DENSE_RULES: tuple[Rule, ...] = tuple(
+    sorted((rule for rule in RULES if rule.dense), key=lambda rule: rule.code != "dates")
+)
 
 
 def dates_override_allowed(offer: Offer, request: Request, today: date) -> bool:

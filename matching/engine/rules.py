@@ -27,10 +27,11 @@ Adding a rule (e.g. ``group_size`` or ``sbb``)
 1. Give :class:`~matching.engine.problem.Offer`/``Request`` the optional field(s) (a default
    that imposes nothing), and ``Problem``/``build_problem`` a column per side.
 2. Write ``_<code>_pair`` and ``_<code>_vector`` below and add one ``Rule(...)`` entry to
-   :data:`RULES` (``dense=True`` so the candidate generator applies it; the column names the
-   vector form reads must exist on ``candidates._Side`` too — add them in ``_side``).
+   :data:`RULES` (``dense=True`` so the candidate generator applies it; the columns the vector
+   form reads must exist in :func:`offer_columns`/:func:`request_columns` below and on
+   ``candidates._Side`` — add them in ``_side``).
 3. Add its message to ``MESSAGES`` in ``matching/rules.py`` (a test fails until you do), fill
-   the field in ``matching/services/runs.py: engine_items`` and ``load_dataset``.
+   the field in ``matching/matcher/load.py: engine_items`` and ``matching/dataset.py`` (load_dataset).
 4. Extend the strategies of ``tests/engine/test_rule_book.py`` with the new fields.
 """
 

@@ -276,3 +276,12 @@ def test_a_request_may_not_say_both(cast):
         format="json",
     )
     assert response.status_code == 400 and "contract_type" in response.json()
+
+
+def test_every_rule_has_a_message_and_the_table_reads_as_designed():
+    from matching.rules import rule_table
+
+    table = {row["code"]: row for row in rule_table()}
+    assert tuple(table) == RULES
+    assert all(row["message"] for row in table.values())
+    assert {code for code, row in table.items() if row["overridable"]} == OVERRIDABLE

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation, User
@@ -137,9 +138,20 @@ def match_messages(match: Match) -> QuerySet[MatchMessage]:
 
 
 def self_service_pair(user: User, *, offer_id: int, request_id: int, source: str) -> tuple[Offer, Request]:
-    """The offer and request of a self-service proposal: both visible, and the asking side the user's own."""
-    offer = offer_get_for(user, offer_id)
+    """The offer and request of a self-service proposal: both visible, and the asking side the
+    user's own. An offer that was published and is closed since counts as visible, so that the
+    rule book answers ``status`` rather than 404 (a draft stays private)."""
+    offer = _published_or_visible(offers_visible_to(user), Offer, offer_id)
     wanted = request_get_for(user, request_id)
     if not can_edit(user, wanted if source == "school" else offer):
         raise PermissionDenied
     return offer, wanted
+
+
+def _published_or_visible(visible: QuerySet[Offer], model: type[Offer], pk: int) -> Offer:
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        found = model.objects.select_related("organisation").filter(pk=pk, published_at__isnull=False).first()
+    if found is None:
+        raise Http404
+    return found

@@ -285,3 +285,28 @@ def test_every_rule_has_a_message_and_the_table_reads_as_designed():
     assert tuple(table) == RULES
     assert all(row["message"] for row in table.values())
     assert {code for code, row in table.items() if row["overridable"]} == OVERRIDABLE
+
+
+def test_asking_a_closed_offer_names_the_status_rule_but_a_draft_stays_private(cast, near):
+    org, hr = near
+    offer, wanted = open_offer(org, hr), open_request(cast.school, cast.teacher)
+    listings.listing_close(offer, by=hr)
+    response = api(cast.teacher).post(
+        f"/api/v1/offers/{offer.pk}/ask/", {"request": wanted.pk}, format="json"
+    )
+    assert response.status_code == 400 and [r["code"] for r in response.json()["rules"]] == ["status"]
+    draft = listings.listing_create(
+        Offer,
+        organisation=org,
+        by=hr,
+        kind="guest_lesson",
+        title="Concept",
+        levels=["havo"],
+        capacity=1,
+        available_from=SOON,
+        available_until=LATER,
+    )
+    response = api(cast.teacher).post(
+        f"/api/v1/offers/{draft.pk}/ask/", {"request": wanted.pk}, format="json"
+    )
+    assert response.status_code == 404

@@ -10,6 +10,7 @@ matches, the queue's "why not" and the explanation use. Nothing else decides fea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -114,19 +115,16 @@ def pair_require(
 
 
 def pair_explanation(
-    *, offer: Offer, request: Request, today: date | None = None
+    *, offer: Offer, request: Request, overridden: Sequence[str] = (), today: date | None = None
 ) -> tuple[float, dict[str, Any]]:
-    """Score and "why this match" for one pair, from the same facts the rules read; a pair made
-    despite overridden rules says which (``rules_overridden``)."""
+    """Score and "why this match" for one pair, from the same facts the rules read; a proposal
+    made despite rules a coordinator overrode names them (``rules_overridden``)."""
     today = today or timezone.localdate()
     e_offer, e_request = pair_items(offer, request)
     reached = str(request.organisation_id) in reached_schools({request.organisation_id}, today)
     explanation = engine.explain(e_offer, e_request, today=today, school_reached=reached)
-    overridden = [
-        code for code in engine.broken_rules(e_offer, e_request, today=today) if code in engine.OVERRIDABLE
-    ]
     if overridden:
-        explanation["rules_overridden"] = overridden
+        explanation["rules_overridden"] = list(overridden)
     return explanation["score"], explanation
 
 

@@ -92,8 +92,8 @@ def match_propose(
     """
     offer = Offer.objects.select_related("organisation").get(pk=offer.pk)
     request = Request.objects.select_related("organisation").get(pk=request.pk)
-    rules.pair_require(offer=offer, request=request, slots=slots, overrides=frozenset(overrides))
-    score, explanation = rules.pair_explanation(offer=offer, request=request)
+    overridden = rules.pair_require(offer=offer, request=request, slots=slots, overrides=frozenset(overrides))
+    score, explanation = rules.pair_explanation(offer=offer, request=request, overridden=overridden)
     _commit(Offer, offer.pk, slots)
     _commit(Request, request.pk, slots)
     now = timezone.now()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from matching import engine
 from matching.models import BlockedPair, Match, MatchingRun, Offer, Request
+from matching.services import scheduling
 from matching.services.bulk import fast_insert
 from taxonomy.holidays import school_year_of
 from taxonomy.regions import Landsdeel, provinces_of
@@ -319,6 +320,7 @@ def persist(
         add_offer: dict[int, int] = {}
         add_request: dict[int, int] = {}
         dates = {}
+        proposal_dates = scheduling.bulk_proposal_dates(request_pks)
         for a in assignments:
             o, r = loaded.offer_ids[a.offer_id], loaded.request_ids[a.request_id]
             slots = min(a.slots, free_offer.get(o, 0), free_request.get(r, 0))
@@ -329,8 +331,7 @@ def persist(
             add_offer[o] = add_offer.get(o, 0) + slots
             add_request[r] = add_request.get(r, 0) + slots
             explanation = a.explanation or {}
-            start = explanation.get("overlap_from")
-            dates[(o, r)] = date.fromisoformat(start) if isinstance(start, str) else None
+            dates[(o, r)] = proposal_dates(r, explanation)
             new.append(
                 Match(
                     offer_id=o,
@@ -343,7 +344,7 @@ def persist(
                     run_id=run_id,
                     source=Match.Source.MATCHER,
                     expires_at=expires,
-                    activity_date=dates[(o, r)],
+                    **dates[(o, r)],
                     created_at=now,
                 )
             )

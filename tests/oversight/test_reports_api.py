@@ -77,7 +77,9 @@ def test_platform_admin_sees_the_country(client, cast):
     assert monitor["years"] == [LAST_YEAR - 2, LAST_YEAR - 1, LAST_YEAR]
     by_key = {r["key"]: r for r in monitor["regions"]}
     assert by_key["national"]["years"][-1]["activities"] == 3
-    assert by_key["zuidwest"]["years"][-1]["internship_places_filled"] == 2
+    # The Zuid-Holland internship nobody said took place fills no place; it is unconfirmed.
+    assert by_key["zuidwest"]["years"][-1]["internship_places_filled"] == 0
+    assert by_key["zuidwest"]["years"][-1]["unconfirmed"] == 1
 
 
 def test_bad_input_is_400_with_field_messages(client, cast):

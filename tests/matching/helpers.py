@@ -50,3 +50,11 @@ def days_pass(match, days: int = 1):
     )
     match.refresh_from_db()
     return match
+
+
+def weekday_after(day: date, days: int = 1) -> date:
+    """The first weekday at least `days` days after `day`."""
+    day += timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -37,7 +37,7 @@ PICKER_DAYS = 60  # how many days the date picker offers
 class Suggestion:
     day: date
     until: date | None
-    in_holidays: bool  # no weekday outside the holidays in the overlap: agree another date
+    in_holidays: bool  # no weekday outside the holidays (after the lead time): agree another date
 
 
 def lead_days(kind: str) -> int:
@@ -107,7 +107,12 @@ def suggest(
     day = next((d for d in _weekdays(earliest, last) if not is_holiday(region, d)), None)
     in_holidays = day is None
     if day is None:
-        day = _next_weekday(tomorrow)
+        # No such day: the first weekday from tomorrow on — inside the overlap when it has one
+        # (outside the holidays if it can be, only then not the full lead time away).
+        soon = list(_weekdays(max(first, tomorrow), last))
+        day = next((d for d in soon if not is_holiday(region, d)), None) or (
+            soon[0] if soon else _next_weekday(tomorrow)
+        )
     until = None
     if is_period(kind):
         until = last if last >= day else day

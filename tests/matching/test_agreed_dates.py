@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -83,6 +84,15 @@ def test_only_holidays_in_the_overlap_gives_the_first_weekday_from_tomorrow_flag
     s = scheduling.suggest(
         kind="guest_lesson",
         window=(date(2026, 12, 21), date(2027, 1, 1)),
+        region="noord",
+        today=date(2026, 12, 4),
+    )
+    # Inside the overlap, in the holidays (flagged on the page), never a weekend.
+    assert s.in_holidays and s.day == date(2026, 12, 21)
+    # No weekday left in the overlap at all: the first weekday from tomorrow.
+    s = scheduling.suggest(
+        kind="guest_lesson",
+        window=(date(2026, 11, 1), date(2026, 12, 1)),
         region="noord",
         today=date(2026, 12, 4),
     )
@@ -342,7 +352,9 @@ def test_the_one_click_link_records_only_its_answer_without_login(
         matches.ask_outcomes()
     asked = [m for m in mail.outbox if m.to == [cast.teacher.email]]
     assert len(asked) == 1 and "/matches/took-place/" in asked[0].body
-    held_url = asked[0].body.split("Yes, it took place: ")[1].split()[0]
+    # The first link is "yes, it took place", the second "no" (the mail is in the person's language).
+    held_url, not_held_url = re.findall(r"http\S+/matches/took-place/\S+/", asked[0].body)
+    assert held_url != not_held_url
     assert (
         client.get(held_url.replace("http://127.0.0.1:8000", "")[:-5] + "xxxxx/").status_code == 400
     )  # forged

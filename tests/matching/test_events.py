@@ -132,7 +132,7 @@ def test_feedback_request_after_the_activity(cast, company):
 def test_moving_a_confirmed_activity_sends_an_updated_invitation_in_amsterdam_time(
     cast, company, django_capture_on_commit_callbacks
 ):
-    from datetime import time, timedelta
+    from datetime import time
     from zoneinfo import ZoneInfo
 
     from rest_framework.test import APIClient

@@ -87,8 +87,12 @@ class GenderOutputSerializer(serializers.Serializer):
 class YearFiguresOutputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     year_label = serializers.CharField()
-    confirmed = serializers.IntegerField(help_text="Activities confirmed, not (yet) said to have taken place.")
-    completed = serializers.IntegerField(help_text="Activities a side said took place (completed or evaluated).")
+    confirmed = serializers.IntegerField(
+        help_text="Activities confirmed, not (yet) said to have taken place."
+    )
+    completed = serializers.IntegerField(
+        help_text="Activities a side said took place (completed or evaluated)."
+    )
     completed_automatically = serializers.IntegerField(
         help_text="Of the completed ones: completed by the old automatic rule, before sides were asked."
     )

@@ -399,7 +399,10 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Match], str]) -> HttpR
 @require_POST
 def match_accept(request: HttpRequest, pk: int) -> HttpResponse:
     def action(match: Match) -> str:
+        moving = match.status == Match.Status.CONFIRMED and bool(match.pending_side)
         match = matches.match_accept(match=match, by=request.user)
+        if moving:
+            return _("The new date is agreed; both sides get an updated calendar invitation.")
         if match.status == Match.Status.CONFIRMED:
             return _("Confirmed! Both sides accepted; the contact details are now shown on the match.")
         return _("You accepted. Once the other side accepts too, the activity is confirmed.")

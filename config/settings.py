@@ -319,8 +319,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.coordinator_weekly_digest",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
-    "matching-expire-and-complete-every-15-minutes": {
-        "task": "matching.tasks.expire_and_complete_matches",
+    "matching-sweep-matches-every-15-minutes": {
+        "task": "matching.tasks.sweep_matches",
         "schedule": 15 * 60.0,
     },
     "accounts-purge-inactive-daily-at-0330": {
@@ -386,3 +386,7 @@ PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=1095)
 # Coordinator figures (dashboard, monitor, reports API) are cached this long; any saved match,
 # offer, request or organisation invalidates them at once (oversight/figures_cache.py). 0 = off.
 OVERSIGHT_CACHE_SECONDS = env.int("OVERSIGHT_CACHE_SECONDS", default=120)
+# A proposal's suggested date is at least this many days ahead, per kind (DESIGN §3 "Dates").
+MATCH_LEAD_DAYS = {"guest_lesson": 10, "company_visit": 10, "internship": 21, "teacher_internship": 21}
+# The one-click "did it take place?" links in the e-mail are valid this long.
+MATCH_OUTCOME_LINK_DAYS = env.int("MATCH_OUTCOME_LINK_DAYS", default=60)

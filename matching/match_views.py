@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,21 +22,23 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from matching import rules, selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.pagination import LargeListPaginator
-from matching.services import events, matches
+from matching.services import events, matches, scheduling
 from matching.services import messages as messages_service
+from matching.services.outcome_links import outcome_link_read
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
 
 PAGE_SIZE = 25
 ENDED = (Match.Status.DECLINED, Match.Status.EXPIRED, Match.Status.CANCELLED)
-AFTER = (Match.Status.COMPLETED, Match.Status.EVALUATED)
+AFTER = (Match.Status.COMPLETED, Match.Status.EVALUATED, Match.Status.NOT_HELD, Match.Status.DISPUTED)
 CALENDAR_STATUSES = (Match.Status.CONFIRMED, Match.Status.COMPLETED, Match.Status.EVALUATED)
 
 TABS = {
@@ -216,8 +218,23 @@ def _timeline(match: Match) -> list[dict[str, Any]]:
         }[match.status]
         steps.append({"when": match.ended_at, "text": text, "reason": match.end_reason})
     steps.sort(key=lambda step: step["when"] or timezone.now())
-    if match.status in AFTER:
+    if match.status in Match.HELD_STATUSES:
         steps.append({"day": match.activity_date, "text": _("The activity took place")})
+    if match.status == Match.Status.NOT_HELD:
+        steps.append(
+            {
+                "day": match.activity_date,
+                "text": _("The activity did not take place"),
+                "reason": match.end_reason,
+            }
+        )
+    if match.status == Match.Status.DISPUTED:
+        steps.append(
+            {
+                "day": match.activity_date,
+                "text": _("The sides disagree whether it took place: a coordinator decides"),
+            }
+        )
     if match.status == Match.Status.EVALUATED:
         steps.append({"text": _("Both sides gave feedback")})
     if match.status == Match.Status.PROPOSED:
@@ -266,7 +283,7 @@ def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessag
     awaiting_me = match.status == Match.Status.PROPOSED and any(not accepted[side] for side in sides)
     my_feedback_side = Feedback.Side.SCHOOL if "school" in sides else Feedback.Side.COMPANY
     feedback = list(match.feedback.all())
-    date_passed = match.activity_date is not None and match.activity_date <= today
+    date_passed = match.last_day is not None and match.last_day <= today
     window = (
         max(match.offer.available_from, match.request.wanted_from),
         min(match.offer.available_until, match.request.wanted_until),
@@ -296,10 +313,21 @@ def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessag
         if match.status in CALENDAR_STATUSES and match.activity_date
         else None,
         "window": window,
-        "can_complete": bool(sides) and match.status == Match.Status.CONFIRMED and date_passed,
         "can_feedback": bool(sides)
-        and (match.status in AFTER or (match.status == Match.Status.CONFIRMED and date_passed))
+        and match.status in Match.HELD_STATUSES
         and not any(item.side == my_feedback_side for item in feedback),
+        # Dates: the picker's weekdays outside the holidays first; the period fields for internships.
+        "date_choices": scheduling.picker_choices(match) if bool(sides) and match.is_live else ([], []),
+        "in_holidays": scheduling.in_holidays(match),
+        "is_period": scheduling.is_period(match.offer.kind),
+        "has_hours": match.offer.kind == "internship",
+        "pending_is_mine": bool(match.pending_side) and match.pending_side in sides,
+        "can_accept_pending": bool(match.pending_side) and bool(sides - {match.pending_side}),
+        # "Did it take place?": after the (last) day, each side once.
+        "can_answer_outcome": bool(sides)
+        and match.status in (*Match.ANSWERABLE,)
+        and date_passed
+        and any(getattr(match, f"{side}_held") is None for side in sides),
         "feedback": feedback,
         "ratings": range(1, 6),
         "contacts": selectors.match_contacts(match) if show_contacts else None,
@@ -342,13 +370,34 @@ def _back(request: HttpRequest, match: Match) -> HttpResponse:
     return redirect("matches:detail", match.pk)
 
 
+FIELD_LABELS = {
+    "activity_date": gettext_lazy("Date"),
+    "activity_until": gettext_lazy("Until"),
+    "hours_per_week": gettext_lazy("Hours per week"),
+    "start": gettext_lazy("Starts at"),
+    "end": gettext_lazy("Ends at"),
+    "reason": gettext_lazy("Reason"),
+}
+
+
+def _error_messages(exc: ValidationError) -> list[str]:
+    """A service's errors for the page, each naming its field."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    return [
+        f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message
+        for field, messages_ in exc.message_dict.items()
+        for message in messages_
+    ]
+
+
 def _act(request: HttpRequest, pk: int, action: Callable[[Match], str]) -> HttpResponse:
     """Run one service on a match the person may answer; show its outcome as a message."""
     match = selectors.match_get_for(request.user, pk, write=True)
     try:
         done = action(match)
     except ValidationError as exc:
-        for message in exc.messages:
+        for message in _error_messages(exc):
             messages.error(request, message)
         return redirect("matches:detail", match.pk)
     messages.success(request, done)
@@ -359,7 +408,10 @@ def _act(request: HttpRequest, pk: int, action: Callable[[Match], str]) -> HttpR
 @require_POST
 def match_accept(request: HttpRequest, pk: int) -> HttpResponse:
     def action(match: Match) -> str:
+        moving = match.status == Match.Status.CONFIRMED and bool(match.pending_side)
         match = matches.match_accept(match=match, by=request.user)
+        if moving:
+            return _("The new date is agreed; both sides get an updated calendar invitation.")
         if match.status == Match.Status.CONFIRMED:
             return _("Confirmed! Both sides accepted; the contact details are now shown on the match.")
         return _("You accepted. Once the other side accepts too, the activity is confirmed.")
@@ -389,31 +441,92 @@ def match_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def match_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def match_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The two buttons "it took place" / "it did not take place" (with a reason)."""
+
     def action(match: Match) -> str:
-        matches.match_complete(match=match, by=request.user)
-        return _("Marked as completed. Please tell us how it went.")
+        held = request.POST.get("held") == "yes"
+        matches.match_outcome(match=match, by=request.user, held=held, reason=request.POST.get("reason", ""))
+        return _("Thank you: your answer is recorded.")
 
     return _act(request, pk, action)
+
+
+@csrf_protect
+def match_outcome_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed one-click answer from the e-mail: no login, only records that answer.
+
+    "It took place" is recorded on opening the link; "it did not take place" asks for the reason
+    first. A forged or expired link, or an answer the service refuses, shows a page saying so."""
+    link = outcome_link_read(token)
+    match = user = None
+    if link is not None:
+        match = (
+            Match.objects.select_related("offer__organisation", "request__organisation")
+            .filter(pk=link.match_id)
+            .first()
+        )
+        user = User.objects.filter(pk=link.user_id, is_active=True).first()
+    if link is None or match is None or user is None:
+        return render(request, "matching/matches/outcome_link.html", {"invalid": True}, status=400)
+    context: dict[str, Any] = {"match": match, "held": link.held, "token": token}
+    if not link.held and request.method != "POST":
+        return render(request, "matching/matches/outcome_link.html", {**context, "ask_reason": True})
+    try:
+        matches.match_outcome(
+            match=match, by=user, held=link.held, reason=request.POST.get("reason", ""), side=link.side
+        )
+    except PermissionDenied:
+        return render(request, "matching/matches/outcome_link.html", {"invalid": True}, status=403)
+    except ValidationError as exc:
+        context.update(
+            errors=exc.messages, ask_reason=not link.held and "reason" in getattr(exc, "message_dict", {})
+        )
+        return render(request, "matching/matches/outcome_link.html", context, status=400)
+    return render(request, "matching/matches/outcome_link.html", {**context, "recorded": True})
+
+
+def _posted_date(request: HttpRequest, field: str, *, required: bool) -> date | None:
+    raw = request.POST.get(field, "").strip()
+    if not raw and not required:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({field: _("Enter a date, for example 2026-03-12.")}) from None
 
 
 @login_required
 @require_POST
 def match_set_date(request: HttpRequest, pk: int) -> HttpResponse:
     def action(match: Match) -> str:
-        try:
-            day = date.fromisoformat(request.POST.get("activity_date", ""))
-        except ValueError:
-            raise ValidationError(_("Enter a date, for example 2026-03-12.")) from None
+        day = _posted_date(request, "activity_date", required=True)
+        until = _posted_date(request, "activity_until", required=False)
         times = {}
         for field in ("start", "end"):
             raw = request.POST.get(f"activity_{field}", "").strip()
             try:
                 times[field] = time.fromisoformat(raw) if raw else None
             except ValueError:
-                raise ValidationError(_("Enter a time, for example 09:30.")) from None
-        matches.match_set_date(match=match, by=request.user, activity_date=day, **times)
-        return _("The activity date is saved.")
+                raise ValidationError({field: _("Enter a time, for example 09:30.")}) from None
+        raw_hours = request.POST.get("hours_per_week", "").strip()
+        try:
+            hours = int(raw_hours) if raw_hours else None
+        except ValueError:
+            raise ValidationError({"hours_per_week": _("Give 1 to 40 hours per week.")}) from None
+        match = matches.match_set_date(
+            match=match,
+            by=request.user,
+            activity_date=day,
+            activity_until=until,
+            hours_per_week=hours,
+            **times,
+        )
+        if match.pending_side:
+            return _("Your new date is proposed; the confirmed date stays until the other side accepts it.")
+        if match.status == Match.Status.CONFIRMED:
+            return _("The date is agreed by both sides.")
+        return _("Your date is proposed; the other side is asked to accept it.")
 
     return _act(request, pk, action)
 

@@ -203,6 +203,8 @@ class Match(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         COMPLETED = "completed", _("completed")
         EVALUATED = "evaluated", _("evaluated")
+        NOT_HELD = "not_held", _("did not take place")
+        DISPUTED = "disputed", _("disputed")
 
     class Source(models.TextChoices):
         MATCHER = "matcher", _("matcher")
@@ -213,6 +215,12 @@ class Match(models.Model):
     LIVE = (Status.PROPOSED, Status.CONFIRMED)
     # Statuses whose slots count against capacity.
     COMMITTING = (Status.PROPOSED, Status.CONFIRMED, Status.COMPLETED, Status.EVALUATED)
+    # The ONE definition of "the activity took place" for every figure (KPIs, coverage, monitor,
+    # impact, exports): a side confirmed it (DESIGN §3). Confirmed-but-unanswered is not held.
+    HELD_STATUSES = (Status.COMPLETED, Status.EVALUATED)
+    # Matches that may still get a "did it take place?" answer.
+    ANSWERABLE = (Status.CONFIRMED, Status.COMPLETED, Status.EVALUATED, Status.NOT_HELD)
+    UNCONFIRMED_AFTER_DAYS = 14
 
     offer = models.ForeignKey(
         Offer, on_delete=models.CASCADE, related_name="matches", verbose_name=_("offer")
@@ -253,8 +261,36 @@ class Match(models.Model):
     )
     end_reason = models.TextField(_("reason"), blank=True)
     activity_date = models.DateField(_("activity date"), null=True, blank=True)
+    # Internships and teacher internships: the last day of the period that starts on activity_date.
+    activity_until = models.DateField(_("until"), null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
     activity_start = models.TimeField(_("starts at"), null=True, blank=True)
     activity_end = models.TimeField(_("ends at"), null=True, blank=True)
+    # A change of a confirmed date proposed by one side, pending until the other side accepts it
+    # (the confirmed date stays valid meanwhile). pending_side is the side that proposed it.
+    pending_side = models.CharField(max_length=10, blank=True)
+    pending_date = models.DateField(null=True, blank=True)
+    pending_until = models.DateField(null=True, blank=True)
+    pending_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    pending_start = models.TimeField(null=True, blank=True)
+    pending_end = models.TimeField(null=True, blank=True)
+    # "Did it take place?" (DESIGN §3): each side's answer, asked after the (end) date.
+    outcome_asked_at = models.DateTimeField(null=True, blank=True)
+    school_held = models.BooleanField(null=True, blank=True)
+    school_held_reason = models.TextField(blank=True)
+    school_held_at = models.DateTimeField(null=True, blank=True)
+    school_held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    company_held = models.BooleanField(null=True, blank=True)
+    company_held_reason = models.TextField(blank=True)
+    company_held_at = models.DateTimeField(null=True, blank=True)
+    company_held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Completed by the old beat task (before outcomes were asked): history, told apart in figures.
+    completed_automatically = models.BooleanField(default=False)
     # Raised on every change of a confirmed activity's time, so calendars replace the old event.
     calendar_sequence = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(_("answer before"), null=True, blank=True)
@@ -298,6 +334,15 @@ class Match(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
+
+    @property
+    def is_period(self) -> bool:
+        return self.offer.kind in (Kind.INTERNSHIP, Kind.TEACHER_INTERNSHIP)
+
+    @property
+    def last_day(self):  # noqa: ANN201 (a date or None)
+        """The day after which the sides are asked whether it took place (the end of a period)."""
+        return self.activity_until or self.activity_date
 
 
 class Feedback(models.Model):

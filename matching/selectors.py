@@ -106,7 +106,7 @@ def match_get_for(user: User, match_id: int, *, write: bool = False):  # noqa: A
 
 def match_contacts_visible(user: User, match) -> bool:  # noqa: ANN001
     """E-mail and phone of the other side appear only after confirmation (DESIGN §5)."""
-    return match.status in ("confirmed", "completed", "evaluated")
+    return match.status in ("confirmed", "completed", "evaluated", "not_held", "disputed")
 
 
 def match_contacts(match) -> dict[str, list[dict[str, str]]]:  # noqa: ANN001

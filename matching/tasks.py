@@ -25,11 +25,12 @@ def sweep_runs() -> int:
 
 
 @shared_task
-def expire_and_complete_matches() -> dict[str, int]:
+def sweep_matches() -> dict[str, int]:
+    # Never completes anything: after the date the sides are asked whether it took place.
     return {
         "reminded": matches.remind_unanswered(),
         "expired": matches.expire_overdue(),
-        "completed": matches.complete_past(),
+        "outcome_asked": matches.ask_outcomes(),
         "listings_closed": listings.listings_close_past(),
         "feedback_requested": matches.request_feedback(),
     }

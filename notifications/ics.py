@@ -22,6 +22,7 @@ def activity_invitation(
     organizer_email: str | None = None,
     cancel: bool = False,
     sequence: int = 0,
+    until: date | None = None,
 ) -> bytes:
     """An event on `day`; METHOD:REQUEST, or METHOD:CANCEL for the same UID when cancelled.
 
@@ -39,12 +40,22 @@ def activity_invitation(
     if start is not None:
         zone = ZoneInfo(settings.TIME_ZONE)
         begins = datetime.combine(day, start, tzinfo=zone)
-        ends = datetime.combine(day, end, tzinfo=zone) if end and end > start else begins + timedelta(hours=2)
+        if end and end > start:
+            ends = datetime.combine(day, end, tzinfo=zone)
+        else:
+            # Two hours, but never past the day's end (and never beyond the last representable day).
+            ends = datetime.combine(
+                day,
+                time(start.hour + 2, start.minute) if start.hour < 22 else time(23, 59),
+                tzinfo=zone,
+            )
         event.add("dtstart", begins)
         event.add("dtend", ends)
     else:
+        # All day (a period: through `until`). Never raises, also on the last representable day.
+        last = until if until is not None and until > day else day
         event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        event.add("dtend", last + timedelta(days=1) if last < date.max else last)
     event.add("summary", summary)
     if description:
         event.add("description", description)

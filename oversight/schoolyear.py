@@ -1,8 +1,9 @@
 """The school year and what "reached" means: the shared definitions of every oversight figure.
 
 A Dutch school year runs from 1 August to 31 July. A school is *reached* in a school year when it
-has at least one match that happened or will happen: status confirmed, completed or evaluated,
-with its activity date in that year (or, without a date yet, confirmed in that year).
+has at least one activity that took place — a side confirmed it: `Match.HELD_STATUSES`
+(completed, evaluated) — with its activity date in that year (or, without a date, confirmed in
+that year). Confirmed activities nobody has said took place do not count as held (DESIGN §3).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-HAPPENING = ("confirmed", "completed", "evaluated")
+from matching.models import Match
+
+# Confirmed or held: a placement can be recorded for it (not a figure of what took place).
+HAPPENING = (Match.Status.CONFIRMED, *Match.HELD_STATUSES)
 
 
 def school_year_of(day: date | None = None) -> int:
@@ -31,11 +35,12 @@ def school_year_label(start_year: int) -> str:
     return f"{start_year}/{str(start_year + 1)[-2:]}"
 
 
-def happened_in(start_year: int, prefix: str = "") -> Q:
-    """Matches (or rows reached through `prefix`, e.g. "matches__") that count as activity in the
-    school year: happening status, and the activity date — or without one the confirmation — in it."""
+def happened_in(start_year: int, prefix: str = "", statuses: tuple[str, ...] = Match.HELD_STATUSES) -> Q:
+    """Matches (or rows reached through `prefix`, e.g. "matches__") that took place in the school
+    year: a held status, and the activity date — or without one the confirmation — in it.
+    `statuses` picks other statuses for the figures shown beside them (confirmed, not held)."""
     first, last = school_year_bounds(start_year)
-    return Q(**{f"{prefix}status__in": HAPPENING}) & (
+    return Q(**{f"{prefix}status__in": statuses}) & (
         Q(**{f"{prefix}activity_date__range": (first, last)})
         | Q(
             **{

@@ -1,4 +1,5 @@
-"""Matches in the REST API: list/detail and the actions accept, decline, cancel, complete, feedback."""
+"""Matches in the REST API: list/detail and the actions accept, decline, cancel, schedule, outcome,
+feedback."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from matching import selectors
 from matching.api.serializers import OrganisationBriefSerializer
 from matching.models import Match, MatchMessage
-from matching.services import matches
+from matching.services import matches, scheduling
 from matching.services.messages import match_message_post
 
 
@@ -22,6 +23,9 @@ class MatchOutputSerializer(serializers.ModelSerializer):
     offer = serializers.SerializerMethodField()
     request = serializers.SerializerMethodField()
     contacts = serializers.SerializerMethodField()
+    pending_change = serializers.SerializerMethodField()
+    in_school_holidays = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField()
 
     class Meta:
         model = Match
@@ -35,12 +39,19 @@ class MatchOutputSerializer(serializers.ModelSerializer):
             "offer",
             "request",
             "activity_date",
+            "activity_until",
+            "hours_per_week",
             "activity_start",
             "activity_end",
+            "pending_change",
+            "in_school_holidays",
             "expires_at",
             "school_accepted_at",
             "company_accepted_at",
             "confirmed_at",
+            "outcome",
+            "completed_at",
+            "completed_automatically",
             "end_reason",
             "created_at",
             "contacts",
@@ -61,6 +72,33 @@ class MatchOutputSerializer(serializers.ModelSerializer):
             "title": match.request.title,
             "kind": match.request.kind,
             "organisation": OrganisationBriefSerializer(match.request.organisation).data,
+        }
+
+    def get_pending_change(self, match: Match) -> dict | None:
+        """A change of the confirmed date that the other side has not accepted yet."""
+        if not match.pending_side:
+            return None
+        return {
+            "proposed_by": match.pending_side,
+            "activity_date": match.pending_date,
+            "activity_until": match.pending_until,
+            "hours_per_week": match.pending_hours,
+            "activity_start": match.pending_start,
+            "activity_end": match.pending_end,
+        }
+
+    def get_in_school_holidays(self, match: Match) -> bool:
+        return scheduling.in_holidays(match)
+
+    def get_outcome(self, match: Match) -> dict:
+        """Each side's answer to "did it take place?" (null: not answered yet)."""
+        return {
+            side: {
+                "held": getattr(match, f"{side}_held"),
+                "reason": getattr(match, f"{side}_held_reason"),
+                "answered_at": getattr(match, f"{side}_held_at"),
+            }
+            for side in ("school", "company")
         }
 
     def get_contacts(self, match: Match) -> dict | None:
@@ -103,8 +141,19 @@ class MatchMessageInput(serializers.Serializer):
 
 class ScheduleInput(serializers.Serializer):
     activity_date = serializers.DateField()
+    activity_until = serializers.DateField(
+        required=False, allow_null=True, help_text="Internships and teacher internships: the last day."
+    )
+    hours_per_week = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=40, help_text="Internships only."
+    )
     start = serializers.TimeField(required=False, allow_null=True, help_text="Local time (Europe/Amsterdam).")
     end = serializers.TimeField(required=False, allow_null=True, help_text="Local time (Europe/Amsterdam).")
+
+
+class OutcomeInput(serializers.Serializer):
+    held = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class MatchFilter(filters.FilterSet):
@@ -143,8 +192,11 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
             response = exception_handler(exc, self.get_exception_handler_context())
             if response is not None:
-                if getattr(exc, "code", None) in ("state", "capacity", "duplicate", "too_early"):
+                code = getattr(exc, "code", None)
+                if code in ("state", "capacity", "duplicate", "expired"):
                     response.status_code = status.HTTP_409_CONFLICT
+                if code and isinstance(response.data, dict):
+                    response.data["code"] = code  # e.g. "expired", "too_early", "duplicate"
                 return response
         return super().handle_exception(exc)
 
@@ -179,10 +231,27 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             matches.match_set_date(match=self._writable(), by=request.user, **data.validated_data)
         )
 
-    @extend_schema(request=None, responses=MatchOutputSerializer)
+    @extend_schema(
+        request=OutcomeInput,
+        responses={
+            200: MatchOutputSerializer,
+            400: OpenApiResponse(
+                description="too_early before the date; a reason is needed for held: false."
+            ),
+            403: OpenApiResponse(description="You are not one of the two sides."),
+            409: OpenApiResponse(description="Your side already answered (the first answer is kept)."),
+        },
+        summary="Say whether the activity took place",
+    )
     @action(detail=True, methods=["post"])
-    def complete(self, request: ApiRequest, pk: str | None = None) -> Response:
-        return self._out(matches.match_complete(match=self._writable(), by=request.user))
+    def outcome(self, request: ApiRequest, pk: str | None = None) -> Response:
+        """held: true from a side completes the match (disputed if the other side said false);
+        held: false with a reason makes it not_held and frees the slots."""
+        data = OutcomeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._out(
+            matches.match_outcome(match=self._writable(), by=request.user, **data.validated_data)
+        )
 
     @extend_schema(request=FeedbackInput, responses=MatchOutputSerializer)
     @action(detail=True, methods=["post"])

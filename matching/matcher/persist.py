@@ -16,9 +16,9 @@ from accounts.models import Membership
 from matching import engine
 from matching.matcher.load import Loaded
 from matching.models import Match, Offer, Request
-from matching.services import events
+from matching.services import events, scheduling
 from matching.services.bulk import fast_insert
-from matching.services.proposals import proposal_activity_date, proposal_expires_at
+from matching.services.proposals import proposal_dates, proposal_expires_at
 
 log = structlog.get_logger(__name__)
 
@@ -99,6 +99,7 @@ def persist(
         now = timezone.now()
         today = timezone.localdate()
         expires = proposal_expires_at(now)
+        regions = scheduling.holiday_regions(request_pks)
         new: list[Match] = []
         add_offer: dict[int, int] = {}
         add_request: dict[int, int] = {}
@@ -124,9 +125,10 @@ def persist(
                     run_id=run_id,
                     source=Match.Source.MATCHER,
                     expires_at=expires,
-                    activity_date=proposal_activity_date(
+                    **proposal_dates(
                         problem.offers[problem.offer_index(a.offer_id)],
                         problem.requests[problem.request_index(a.request_id)],
+                        region=regions.get(r),
                         today=today,
                     ),
                     created_at=now,

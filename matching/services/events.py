@@ -138,6 +138,7 @@ def calendar_file(match: Match, *, cancel: bool = False) -> bytes | None:
     return activity_invitation(
         uid=f"match-{match.pk}@techniekpact-match.nl",
         day=match.activity_date,
+        until=match.activity_until,
         start=match.activity_start,
         end=match.activity_end,
         summary=f"{match.offer.title} — {match.offer.organisation.name} × {match.request.organisation.name}",
@@ -319,4 +320,79 @@ def message_posted(message: MatchMessage) -> None:
         link=_link(match) + "#messages",
         object_type="match_message",
         object_id=str(message.pk),
+    )
+
+
+def date_proposed(match: Match, side: str) -> None:
+    """One side proposed another date: the other side is asked to accept it."""
+    when = match.pending_date if match.pending_side else match.activity_date
+    _send(
+        match,
+        "match.date_proposed",
+        "proposals",
+        _recipients(match, [_other(side)]),
+        lambda: _("New date proposed: %(title)s") % {"title": match.offer.title},
+        lambda: (
+            _("The other side proposes %(date)s. Accept it on the match page, or propose another date.")
+            % {"date": _day(when)}
+        ),
+        object_key=f"{match.pk}:{when}:{match.updated_at.timestamp() if match.updated_at else ''}",
+    )
+
+
+def _day(day) -> str:  # noqa: ANN001 (a date or None)
+    """A date as the pages show it: the weekday and d-m-Y, in the reader's language."""
+    from django.utils import formats
+
+    return formats.date_format(day, "l d-m-Y") if day else ""
+
+
+def outcome_request(match: Match) -> None:
+    """After the (last) day: each person of both sides is asked whether it took place, with two
+    signed one-click answers in the e-mail (their own, so a forwarded mail answers as them)."""
+    from matching.services.outcome_links import outcome_url
+
+    people = _members([match.request.organisation_id, match.offer.organisation_id])
+    for side in ("school", "company"):
+        org = match.request.organisation_id if side == "school" else match.offer.organisation_id
+        for user in people.get(org, []):
+            context = _summary(match)
+            context["outcome_links"] = {
+                "held": outcome_url(match_id=match.pk, side=side, user_id=user.pk, held=True),
+                "not_held": outcome_url(match_id=match.pk, side=side, user_id=user.pk, held=False),
+            }
+            _send(
+                match,
+                "match.outcome_request",
+                "reminders",
+                [user],
+                lambda: _("Did it take place? %(title)s") % {"title": match.offer.title},
+                lambda: _(
+                    "Please tell us whether the activity took place. Only activities that took place "
+                    "count in the figures."
+                ),
+                context=context,
+            )
+
+
+def outcome_recorded(match: Match, by_sides: set[str]) -> None:
+    """A side answered: the other side hears of it; a dispute also goes to the coordinators."""
+    recipients = _recipients(match, [_other(s) for s in by_sides if _other(s) not in by_sides])
+    if match.status == Match.Status.DISPUTED:
+        recipients += _coordinators(match)
+
+    def body() -> str:
+        if match.status == Match.Status.DISPUTED:
+            return _("The sides disagree on whether the activity took place; a coordinator will look at it.")
+        if match.status == Match.Status.NOT_HELD:
+            return _("The other side reported that the activity did not take place.")
+        return _("The other side confirmed that the activity took place.")
+
+    _send(
+        match,
+        f"match.outcome_{match.status}",
+        "matches",
+        recipients,
+        lambda: _("Did it take place? %(title)s") % {"title": match.offer.title},
+        body,
     )

@@ -21,6 +21,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.validators import CREBO_RE
 from matching.matcher import runs
 from matching.models import ContractType, Listing, Offer, Request
+from matching.services import scheduling
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
 from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
@@ -112,6 +113,8 @@ def _validate(listing: Listing) -> None:
         errors.setdefault(_until_field(listing), []).append(
             _("The end date must be on or after the start date.")
         )
+    for field, messages in scheduling.validate_window(field=_until_field(listing), until=end).items():
+        errors.setdefault(field, []).extend(messages)
     amount_field = "capacity" if isinstance(listing, Offer) else "slots"
     amount = getattr(listing, amount_field)
     if amount is None or amount < 1:

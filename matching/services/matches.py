@@ -1,4 +1,5 @@
-"""The match lifecycle (DESIGN §3): propose, accept, decline, expire, cancel, complete, feedback.
+"""The match lifecycle (DESIGN §3): propose, accept, agree a date, decline, expire, cancel,
+"did it take place?" (outcome), feedback. Nothing completes a match by itself.
 
 Capacity is committed when a match is proposed and released when it is declined, expired or
 cancelled. Every change of `committed` is a conditional UPDATE (`committed + n <= capacity`) on the
@@ -9,13 +10,13 @@ request (RELIABILITY §0.6).
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,8 @@ from accounts.models import Membership, User
 from matching import rules
 from matching.matcher import runs
 from matching.models import Feedback, Match, Offer, Request
-from matching.services import events
-from matching.services.proposals import proposal_activity_date, proposal_expires_at
+from matching.services import events, scheduling
+from matching.services.proposals import proposal_dates, proposal_expires_at
 
 log = structlog.get_logger(__name__)
 
@@ -108,7 +109,7 @@ def match_propose(
         score=score,
         explanation=explanation,
         run_id=run_id,
-        activity_date=proposal_activity_date(offer, request),
+        **proposal_dates(offer, request, region=scheduling.holiday_region(request.organisation)),
         expires_at=proposal_expires_at(now),
         created_at=now,
     )
@@ -136,41 +137,72 @@ def _locked(match: Match) -> Match:
     )
 
 
-@transaction.atomic
+def _confirm_if_agreed(match: Match, now: datetime) -> None:
+    """Both sides accepted the same (current) date: the match is confirmed."""
+    if not (match.school_accepted_at and match.company_accepted_at):
+        return
+    match.status = Match.Status.CONFIRMED
+    match.confirmed_at = now
+    confirmed = (
+        Match.objects.filter(request_id=match.request_id, status__in=Match.COMMITTING)
+        .exclude(pk=match.pk)
+        .values_list("slots", "status")
+    )
+    confirmed_slots = match.slots + sum(s for s, st in confirmed if st != Match.Status.PROPOSED)
+    if confirmed_slots >= match.request.slots:
+        Request.objects.filter(pk=match.request_id, status=Request.Status.OPEN).update(
+            status=Request.Status.FULFILLED
+        )
+
+
+class Expired(ValidationError):
+    """The proposal's answer deadline has passed (it is expired now)."""
+
+
 def match_accept(*, match: Match, by: User) -> Match:
-    """Accept for the side(s) the person belongs to; the second acceptance confirms the match."""
+    """Accept the current date for the side(s) the person belongs to; when both sides have
+    accepted the same date the match is confirmed. On a confirmed match it accepts the other
+    side's pending date change. A proposal past its deadline is expired at once (409 expired)."""
+    with transaction.atomic():
+        match, expired = _accept(match, by)
+    if expired:
+        raise Expired(_("This proposal has expired: nobody answered in time."), code="expired")
+    return match
+
+
+def _accept(match: Match, by: User) -> tuple[Match, bool]:
     match = _locked(match)
     sides = _side_of(by, match)
     if not sides:
         raise PermissionDenied
+    now = timezone.now()
+    if match.status == Match.Status.CONFIRMED and match.pending_side:
+        if sides == {match.pending_side}:
+            raise ValidationError(_("The other side still has to accept your new date."), code="state")
+        _apply_pending(match)
+        return match, False
     if match.status != Match.Status.PROPOSED:
         raise ValidationError(
             _("This proposal can no longer be accepted (it is %(status)s).")
             % {"status": match.get_status_display()},
             code="state",
         )
-    now = timezone.now()
+    if match.expires_at is not None and match.expires_at <= now:
+        _expire(match)
+        return match, True
+    if match.activity_date is not None and match.activity_date <= timezone.localdate():
+        raise ValidationError(
+            {"activity_date": _("This date has passed: propose another date first.")}, code="date_passed"
+        )
     if "school" in sides and match.school_accepted_at is None:
         match.school_accepted_at, match.school_accepted_by = now, by
     if "company" in sides and match.company_accepted_at is None:
         match.company_accepted_at, match.company_accepted_by = now, by
-    if match.school_accepted_at and match.company_accepted_at:
-        match.status = Match.Status.CONFIRMED
-        match.confirmed_at = now
-        confirmed = (
-            Match.objects.filter(request_id=match.request_id, status__in=Match.COMMITTING)
-            .exclude(pk=match.pk)
-            .values_list("slots", "status")
-        )
-        confirmed_slots = match.slots + sum(s for s, st in confirmed if st != Match.Status.PROPOSED)
-        if confirmed_slots >= match.request.slots:
-            Request.objects.filter(pk=match.request_id, status=Request.Status.OPEN).update(
-                status=Request.Status.FULFILLED
-            )
+    _confirm_if_agreed(match, now)
     match.save()
     events.accepted(match, sides)
     log.info("match.accepted", match=match.pk, sides=sorted(sides), status=match.status)
-    return match
+    return match, False
 
 
 @transaction.atomic
@@ -217,27 +249,34 @@ def match_expire(*, match: Match) -> bool:
     match = _locked(match)
     if match.status != Match.Status.PROPOSED or match.expires_at is None or match.expires_at > timezone.now():
         return False
+    _expire(match)
+    return True
+
+
+def _expire(match: Match) -> None:
     match.status = Match.Status.EXPIRED
     match.ended_at = timezone.now()
     match.save()
     _release(match)
     _after_end(match)
     events.expired(match)
-    return True
 
 
-@transaction.atomic
-def match_complete(*, match: Match, by: User | None = None) -> Match:
-    match = _locked(match)
-    if by is not None and not _side_of(by, match):
-        raise PermissionDenied
-    if match.status != Match.Status.CONFIRMED:
-        raise ValidationError(_("Only a confirmed match can be completed."), code="state")
-    if match.activity_date and match.activity_date > timezone.localdate():
-        raise ValidationError(_("The activity has not taken place yet."), code="too_early")
-    match.status = Match.Status.COMPLETED
+DATE_FIELDS = ("activity_date", "activity_until", "hours_per_week", "activity_start", "activity_end")
+PENDING_FIELDS = ("pending_date", "pending_until", "pending_hours", "pending_start", "pending_end")
+
+
+def _apply_pending(match: Match) -> None:
+    """The other side accepted a change of the confirmed date: it is the date now, and both get
+    an updated calendar invitation (same UID, higher SEQUENCE)."""
+    for field, pending in zip(DATE_FIELDS, PENDING_FIELDS, strict=True):
+        setattr(match, field, getattr(match, pending))
+        setattr(match, pending, None)
+    match.pending_side = ""
+    match.calendar_sequence += 1
     match.save()
-    return match
+    events.rescheduled(match)
+    log.info("match.rescheduled", match=match.pk, sequence=match.calendar_sequence)
 
 
 @transaction.atomic
@@ -246,42 +285,150 @@ def match_set_date(
     match: Match,
     by: User,
     activity_date: date,
+    activity_until: date | None = None,
+    hours_per_week: int | None = None,
     start: time | None = None,
     end: time | None = None,
 ) -> Match:
-    """Set (or move) the activity's date and, optionally, its start and end time (Amsterdam time).
+    """One side proposes a date (and times; for internships a period and hours per week).
 
-    Moving a confirmed activity sends both sides an updated calendar invitation (same UID, a
-    higher SEQUENCE), so the event moves in their calendars instead of appearing twice."""
+    On a proposal it accepts the date for the proposer's side, resets the other side's acceptance
+    and tells them; the same date as now only adds the proposer's acceptance. On a confirmed match
+    it is a pending change until the other side accepts it (the confirmed date stays valid);
+    proposing the other side's pending date accepts it."""
     match = _locked(match)
-    if not _side_of(by, match):
+    sides = _side_of(by, match)
+    if not sides:
         raise PermissionDenied
     if match.status not in Match.LIVE:
         raise ValidationError(_("Only a live match can be rescheduled."), code="state")
-    first = max(match.offer.available_from, match.request.wanted_from)
-    last = min(match.offer.available_until, match.request.wanted_until)
-    if not first <= activity_date <= last:
-        raise ValidationError(
-            {
-                "activity_date": _("Choose a date between %(start)s and %(end)s.")
-                % {"start": first.isoformat(), "end": last.isoformat()}
-            }
-        )
-    if end is not None and start is None:
-        raise ValidationError({"start": _("Give a start time with the end time.")})
-    if start is not None and end is not None and end <= start:
-        raise ValidationError({"end": _("The end time must be after the start time.")})
-    changed = (match.activity_date, match.activity_start, match.activity_end) != (activity_date, start, end)
-    if not changed:
+    scheduling.validate_dates(
+        match=match,
+        activity_date=activity_date,
+        activity_until=activity_until,
+        hours_per_week=hours_per_week,
+        start=start,
+        end=end,
+    )
+    if scheduling.is_period(match.offer.kind) and activity_until is None:
+        current = match.pending_until or match.activity_until
+        last = scheduling.overlap(match.offer, match.request)[1]
+        activity_until = current if current and current >= activity_date else max(last, activity_date)
+    if hours_per_week is None:
+        hours_per_week = match.hours_per_week
+    new = (activity_date, activity_until, hours_per_week, start, end)
+    current = tuple(getattr(match, field) for field in DATE_FIELDS)
+    now = timezone.now()
+    if match.status == Match.Status.CONFIRMED:
+        pending = tuple(getattr(match, field) for field in PENDING_FIELDS)
+        if match.pending_side and match.pending_side not in sides and new == pending:
+            _apply_pending(match)
+        elif new == current:
+            for field in PENDING_FIELDS:
+                setattr(match, field, None)
+            match.pending_side = ""
+            match.save()
+        elif sides == {"school", "company"}:
+            for field, value in zip(PENDING_FIELDS, new, strict=True):
+                setattr(match, field, value)
+            match.pending_side = "school"
+            _apply_pending(match)
+        else:
+            (side,) = sides
+            for field, value in zip(PENDING_FIELDS, new, strict=True):
+                setattr(match, field, value)
+            match.pending_side = side
+            match.save()
+            events.date_proposed(match, side)
         return match
-    match.activity_date, match.activity_start, match.activity_end = activity_date, start, end
-    fields = ["activity_date", "activity_start", "activity_end", "updated_at"]
+    # A proposal: the proposer accepts their own date; the other side must accept it anew.
+    changed = new != current
+    for field, value in zip(DATE_FIELDS, new, strict=True):
+        setattr(match, field, value)
+    for side in ("school", "company"):
+        if side in sides:
+            if changed or getattr(match, f"{side}_accepted_at") is None:
+                setattr(match, f"{side}_accepted_at", now)
+                setattr(match, f"{side}_accepted_by", by)
+        elif changed:
+            setattr(match, f"{side}_accepted_at", None)
+            setattr(match, f"{side}_accepted_by", None)
+    if changed:
+        # The other side gets a full answer period for the new date.
+        match.expires_at = max(match.expires_at or now, proposal_expires_at(now))
+    _confirm_if_agreed(match, now)
+    match.save()
     if match.status == Match.Status.CONFIRMED:
-        match.calendar_sequence += 1
-        fields.append("calendar_sequence")
-    match.save(update_fields=fields)
-    if match.status == Match.Status.CONFIRMED:
-        events.rescheduled(match)
+        events.confirmed(match)
+    elif changed:
+        events.date_proposed(match, "school" if "school" in sides else "company")
+    log.info("match.date_proposed", match=match.pk, sides=sorted(sides), changed=changed)
+    return match
+
+
+OUTCOME_SIDES = ("school", "company")
+
+
+@transaction.atomic
+def match_outcome(*, match: Match, by: User, held: bool, reason: str = "", side: str | None = None) -> Match:
+    """A side says whether the activity took place (DESIGN §3), on or after its (last) day.
+
+    held from a side → completed, unless the other side said not held → disputed (the
+    coordinator decides); not held (with a reason) → not_held: the slots are released and the
+    request is open again. Each side answers once (a second answer: 409, the first one kept).
+    `side` narrows the answer to one side (the e-mail link is for one side)."""
+    match = _locked(match)
+    sides = _side_of(by, match)
+    if side is not None:
+        if side not in sides:
+            raise PermissionDenied
+        sides = {side}
+    if not sides:
+        raise PermissionDenied
+    if match.status not in (*Match.ANSWERABLE, Match.Status.DISPUTED):
+        raise ValidationError(
+            _("Only a confirmed activity can be reported on (it is %(status)s).")
+            % {"status": match.get_status_display()},
+            code="state",
+        )
+    last_day = match.last_day
+    if last_day is None or last_day > timezone.localdate():
+        raise ValidationError(
+            _("You can say whether it took place after the activity's date."), code="too_early"
+        )
+    open_sides = [s for s in OUTCOME_SIDES if s in sides and getattr(match, f"{s}_held") is None]
+    if not open_sides:
+        raise ValidationError(_("Your side has already answered."), code="duplicate")
+    reason = reason.strip()
+    if not held and not reason:
+        raise ValidationError({"reason": _("Say why it did not take place.")})
+    now = timezone.now()
+    for s in open_sides:
+        setattr(match, f"{s}_held", held)
+        setattr(match, f"{s}_held_reason", "" if held else reason)
+        setattr(match, f"{s}_held_at", now)
+        setattr(match, f"{s}_held_by", by)
+    answers = {getattr(match, f"{s}_held") for s in OUTCOME_SIDES} - {None}
+    before = match.status
+    if answers == {True, False}:
+        match.status = Match.Status.DISPUTED
+    elif answers == {True}:
+        if before == Match.Status.CONFIRMED:
+            match.status = Match.Status.COMPLETED
+            match.completed_at = now
+    else:
+        match.status = Match.Status.NOT_HELD
+        match.ended_by, match.end_reason, match.ended_at = by, reason, now
+    match.pending_side = ""
+    for field in PENDING_FIELDS:
+        setattr(match, field, None)
+    match.save()
+    # Slots of an activity that did not (undisputedly) happen are free again.
+    if before in Match.COMMITTING and match.status not in Match.COMMITTING:
+        _release(match)
+        _after_end(match)
+    events.outcome_recorded(match, set(open_sides))
+    log.info("match.outcome", match=match.pk, sides=open_sides, held=held, status=match.status)
     return match
 
 
@@ -291,15 +438,10 @@ def match_feedback(*, match: Match, by: User, rating: int, comment: str = "") ->
     sides = _side_of(by, match)
     if not sides:
         raise PermissionDenied
-    if match.status not in (Match.Status.COMPLETED, Match.Status.EVALUATED):
-        if (
-            match.status == Match.Status.CONFIRMED
-            and match.activity_date
-            and match.activity_date <= timezone.localdate()
-        ):
-            match.status = Match.Status.COMPLETED
-        else:
-            raise ValidationError(_("Feedback is possible after the activity."), code="state")
+    if match.status not in Match.HELD_STATUSES:
+        raise ValidationError(
+            _("Feedback is possible once a side has confirmed that the activity took place."), code="state"
+        )
     if not 1 <= int(rating) <= 5:
         raise ValidationError({"rating": _("Give a rating from 1 to 5.")})
     side = "school" if "school" in sides else "company"
@@ -346,12 +488,16 @@ def remind_unanswered(*, limit: int = 500) -> int:
 
 
 def remind_activities(*, today: date | None = None, limit: int = 1000) -> int:
-    """Beat: confirmed activities 7 days and 1 day ahead; notify's key makes a re-run send nothing new."""
+    """Beat: confirmed activities (both sides agreed the date) 7 days and 1 day ahead; notify's key
+    makes a re-run send nothing new."""
     today = today or timezone.localdate()
     sent = 0
     for days in (7, 1):
         rows = Match.objects.filter(
-            status=Match.Status.CONFIRMED, activity_date=today + timedelta(days=days)
+            status=Match.Status.CONFIRMED,
+            school_accepted_at__isnull=False,
+            company_accepted_at__isnull=False,
+            activity_date=today + timedelta(days=days),
         ).select_related("offer__organisation", "request__organisation")[:limit]
         for match in rows:
             with transaction.atomic():
@@ -361,12 +507,13 @@ def remind_activities(*, today: date | None = None, limit: int = 1000) -> int:
 
 
 def request_feedback(*, limit: int = 500) -> int:
-    """Beat: activities completed in the last three days get one feedback request (notify's key dedupes)."""
-    recent = timezone.localdate() - timedelta(days=3)
+    """Beat: activities a side confirmed as held in the last three days get one feedback request
+    (notify's key dedupes). Nothing else is asked for feedback."""
+    recent = timezone.now() - timedelta(days=3)
     rows = (
-        Match.objects.filter(status=Match.Status.COMPLETED, activity_date__gte=recent)
+        Match.objects.filter(status=Match.Status.COMPLETED, completed_at__gte=recent)
         .select_related("offer__organisation", "request__organisation")
-        .order_by("-activity_date")[:limit]
+        .order_by("-completed_at")[:limit]
     )
     for match in rows:
         with transaction.atomic():
@@ -374,18 +521,39 @@ def request_feedback(*, limit: int = 500) -> int:
     return len(rows)
 
 
-def complete_past(*, limit: int = 500) -> int:
-    """Beat: confirmed activities whose date has passed become completed."""
+def _past_last_day(today: date) -> Q:
+    return Q(activity_until__lt=today) | Q(activity_until__isnull=True, activity_date__lt=today)
+
+
+def ask_outcomes(*, today: date | None = None, limit: int = 500) -> int:
+    """Beat: confirmed activities whose (last) day has passed: both sides are asked, once, whether
+    it took place. It never changes a match's status: nothing completes by itself."""
+    today = today or timezone.localdate()
     ids = list(
         Match.objects.filter(
-            status=Match.Status.CONFIRMED, activity_date__lt=timezone.localdate()
-        ).values_list("pk", flat=True)[:limit]
+            _past_last_day(today), status=Match.Status.CONFIRMED, outcome_asked_at__isnull=True
+        )
+        .order_by("activity_date", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
-    done = 0
+    asked = 0
     for pk in ids:
-        try:
-            match_complete(match=Match(pk=pk))
-            done += 1
-        except ValidationError:
-            continue
-    return done
+        with transaction.atomic():
+            if Match.objects.filter(pk=pk, outcome_asked_at__isnull=True).update(
+                outcome_asked_at=timezone.now()
+            ):
+                match = Match.objects.select_related("offer__organisation", "request__organisation").get(
+                    pk=pk
+                )
+                events.outcome_request(match)
+                asked += 1
+    return asked
+
+
+def unconfirmed(*, today: date | None = None) -> QuerySet[Match]:
+    """Confirmed activities nobody answered "did it take place?" for 14 days after the (last) day:
+    listed for the coordinator, never completed by themselves."""
+    today = today or timezone.localdate()
+    return Match.objects.filter(
+        _past_last_day(today - timedelta(days=Match.UNCONFIRMED_AFTER_DAYS)), status=Match.Status.CONFIRMED
+    )

@@ -10,8 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from matching.engine.problem import first_day_from
-from matching.engine.rules import first_shared_day
+from matching.services import scheduling
 
 ANSWER_DAYS = 7
 
@@ -21,12 +20,20 @@ def proposal_expires_at(now: datetime) -> datetime:
     return now + timedelta(days=ANSWER_DAYS)
 
 
-def proposal_activity_date(offer: Any, request: Any, *, today: date | None = None) -> date:
-    """The suggested day of a new proposal: the first weekday from tomorrow on inside both
-    windows; for a pair whose windows a coordinator overrode, the first weekday from tomorrow on
-    in the school's window (never a past day, never a weekend).
+def proposal_dates(
+    offer: Any, request: Any, *, region: str | None, today: date | None = None
+) -> dict[str, Any]:
+    """The date fields of a new proposal: `Match(**proposal_dates(...), ...)`.
 
-    ``offer``/``request`` are rows or engine items (both have the window fields).
+    The suggested date (DESIGN §3 "Dates", :func:`scheduling.suggest`): the first weekday at least
+    the kind's lead time away inside both windows and outside the school holidays of ``region``
+    (the school's holiday region); for internships and teacher internships also the end of the
+    period. A pair whose windows a coordinator overrode (they do not overlap) is dated inside the
+    school's window. ``offer``/``request`` are rows or engine items (both carry kind and windows).
     """
     today = today or timezone.localdate()
-    return first_shared_day(offer, request, today) or first_day_from(request.wanted_from, today)
+    first, last = scheduling.overlap(offer, request)
+    if first > last:
+        first, last = request.wanted_from, request.wanted_until
+    suggestion = scheduling.suggest(kind=offer.kind, window=(first, last), region=region, today=today)
+    return {"activity_date": suggestion.day, "activity_until": suggestion.until}

@@ -87,9 +87,19 @@ class GenderOutputSerializer(serializers.Serializer):
 class YearFiguresOutputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     year_label = serializers.CharField()
-    confirmed = serializers.IntegerField(help_text="Activities confirmed, not yet done.")
-    completed = serializers.IntegerField(help_text="Activities completed (or evaluated).")
-    activities = serializers.IntegerField()
+    confirmed = serializers.IntegerField(
+        help_text="Activities confirmed, not (yet) said to have taken place."
+    )
+    completed = serializers.IntegerField(
+        help_text="Activities a side said took place (completed or evaluated)."
+    )
+    completed_automatically = serializers.IntegerField(
+        help_text="Of the completed ones: completed by the old automatic rule, before sides were asked."
+    )
+    activities = serializers.IntegerField(help_text="Activities that took place: the completed ones.")
+    unconfirmed = serializers.IntegerField(help_text="Confirmed, and nobody answered 14 days after the date.")
+    not_held = serializers.IntegerField(help_text="A side said it did not take place.")
+    disputed = serializers.IntegerField(help_text="One side said it took place, the other not.")
     schools_total = serializers.IntegerField(help_text="Verified schools.")
     schools_reached = serializers.IntegerField()
     schools_reached_share = serializers.FloatField(allow_null=True, help_text="Percentage.")

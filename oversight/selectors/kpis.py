@@ -164,19 +164,35 @@ def _request_figures(provinces: Sequence[str], today: date, out: dict[str, Figur
         figures[("stale_requests",)] += row["stale"]
 
 
-def _activity_figures(provinces: Sequence[str], years: Sequence[int], out: dict[str, Figures]) -> None:
-    """Proposals awaiting an answer (now) and, per year and kind, confirmed and completed activities."""
+def _activity_figures(
+    provinces: Sequence[str], years: Sequence[int], out: dict[str, Figures], today: date
+) -> None:
+    """Proposals awaiting an answer (now) and, per year and kind, the activities that took place
+    (completed: `Match.HELD_STATUSES`), beside them the confirmed ones not (yet) said to have taken
+    place — of which "unconfirmed": 14 days after the date without an answer —, those that did
+    not take place and the disputed ones."""
     annotations: dict[str, Any] = {"awaiting": Count("id", filter=Q(status=Match.Status.PROPOSED))}
+    stale = today - timedelta(days=Match.UNCONFIRMED_AFTER_DAYS)
+    unanswered = Q(activity_until__lt=stale) | Q(activity_until__isnull=True, activity_date__lt=stale)
+    others = {
+        "confirmed": (Match.Status.CONFIRMED,),
+        "not_held": (Match.Status.NOT_HELD,),
+        "disputed": (Match.Status.DISPUTED,),
+    }
     for year in years:
-        annotations[f"confirmed_{year}"] = Count(
-            "id", filter=happened_in(year) & Q(status=Match.Status.CONFIRMED)
+        annotations[f"completed_{year}"] = Count("id", filter=happened_in(year))
+        for name, statuses in others.items():
+            annotations[f"{name}_{year}"] = Count("id", filter=happened_in(year, statuses=statuses))
+        annotations[f"unconfirmed_{year}"] = Count(
+            "id", filter=happened_in(year, statuses=(Match.Status.CONFIRMED,)) & unanswered
         )
-        annotations[f"completed_{year}"] = Count(
-            "id", filter=happened_in(year) & ~Q(status=Match.Status.CONFIRMED)
+        annotations[f"automatic_{year}"] = Count(
+            "id", filter=happened_in(year) & Q(completed_automatically=True)
         )
+    every_status = (*Match.HELD_STATUSES, *(s for statuses in others.values() for s in statuses))
     rows = (
         Match.objects.filter(request__organisation__province__in=provinces)
-        .filter(Q(status=Match.Status.PROPOSED) | _any(happened_in(y) for y in years))
+        .filter(Q(status=Match.Status.PROPOSED) | _any(happened_in(y, statuses=every_status) for y in years))
         .values("request__organisation__province", "request__kind")
         .annotate(**annotations)
     )
@@ -185,10 +201,9 @@ def _activity_figures(provinces: Sequence[str], years: Sequence[int], out: dict[
         kind = row["request__kind"]
         figures[("awaiting",)] += row["awaiting"]
         for year in years:
-            confirmed, completed = row[f"confirmed_{year}"], row[f"completed_{year}"]
-            figures[("confirmed", year)] += confirmed
-            figures[("completed", year)] += completed
-            figures[("activities_kind", kind, year)] += confirmed + completed
+            for name in ("completed", *others, "unconfirmed", "automatic"):
+                figures[(name, year)] += row[f"{name}_{year}"]
+            figures[("activities_kind", kind, year)] += row[f"completed_{year}"]
 
 
 def _school_figures(provinces: Sequence[str], years: Sequence[int], out: dict[str, Figures]) -> None:
@@ -286,7 +301,7 @@ def province_figures(
         return out
     if current:
         _request_figures(provinces, today or timezone.localdate(), out)
-    _activity_figures(provinces, years, out)
+    _activity_figures(provinces, years, out, today or timezone.localdate())
     _school_figures(provinces, years, out)
     _company_figures(provinces, years, out)
     _internship_figures(provinces, years, out)
@@ -333,9 +348,14 @@ def year_summary(figures: Figures, year: int) -> dict[str, Any]:
     return {
         "year": year,
         "year_label": school_year_label(year),
+        # Only completed activities count as held (Match.HELD_STATUSES); the others beside them.
         "confirmed": figures[("confirmed", year)],
         "completed": figures[("completed", year)],
-        "activities": figures[("confirmed", year)] + figures[("completed", year)],
+        "completed_automatically": figures[("automatic", year)],
+        "activities": figures[("completed", year)],
+        "unconfirmed": figures[("unconfirmed", year)],
+        "not_held": figures[("not_held", year)],
+        "disputed": figures[("disputed", year)],
         "schools_total": schools,
         "schools_reached": reached,
         "schools_reached_share": share(reached, schools),
@@ -383,8 +403,8 @@ def _kind_rows(figures: Figures, years: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def _trends(provinces: Sequence[str], year: int) -> list[dict[str, Any]]:
-    """Per month of the school year: proposals created, and activities (confirmed or done) by the
-    month they take place (without a date yet: the month they were confirmed)."""
+    """Per month of the school year: proposals created, and activities that took place by the
+    month they took place (without a date: the month they were confirmed)."""
     first, last = school_year_bounds(year)
     months = [(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1) for i in range(12)]
     proposals: Counter = Counter()
@@ -427,7 +447,7 @@ def _trends(provinces: Sequence[str], year: int) -> list[dict[str, Any]]:
 def _code_counts(
     provinces: Sequence[str], year: int, expression: Any, bits: dict[str, int], choices: Iterable
 ) -> list[dict[str, Any]]:
-    """Happening activities of the year per level or subject code, grouped in SQL by bit mask (a
+    """Activities of the year that took place, per level or subject code, grouped in SQL by bit mask (a
     few dozen distinct masks) and unfolded in Python: an activity counts once for each code."""
     counts: Counter = Counter()
     rows = (

@@ -32,6 +32,7 @@ from oversight.selectors.kpis import (
     scope_resolve,
     year_choices,
 )
+from oversight.selectors.outcomes import matches_to_settle
 from taxonomy.regions import Province
 
 
@@ -159,6 +160,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reached_share": _share(figures["kpis"]["schools_reached_share"]),
         "gender": _gender(figures["kpis"]["internship_gender"]),
         "charts": _dashboard_charts(figures),
+        "to_settle": list(matches_to_settle(scope.provinces)),
     }
     return render(request, "oversight/dashboard.html", context, status=status)
 

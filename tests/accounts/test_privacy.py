@@ -280,7 +280,7 @@ def test_a_deleted_coordinator_loses_their_provinces_and_offers_lose_their_conta
 
 def test_feedback_and_invitations_survive_without_the_address(cast, match):
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
-    matches.match_complete(match=match)
+    matches.match_outcome(match=match, by=cast.teacher, held=True)
     matches.match_feedback(match=match, by=cast.teacher, rating=5, comment="Top!")
     invitation_create(organisation=cast.other_school, email=cast.teacher.email, by=cast.other_member)
     user_delete(user=cast.teacher, by=cast.teacher)

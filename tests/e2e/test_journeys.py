@@ -4,7 +4,7 @@
    sees the proposal with its explanation, accepts it (keyboard only), sees the confirmed
    activity and downloads the calendar invitation.
 2. Company staff sign up, create a company, publish internship places and a guest lesson offer,
-   accept a proposal and, after the activity, give feedback.
+   accept a proposal and, after the activity, say it took place and give feedback.
 3. A coordinator verifies both organisations, watches the unmatched queue, matches by hand and
    sees the KPIs move.
 
@@ -31,6 +31,7 @@ from matching.forms import default_window
 from matching.models import Match, Offer, Request
 from matching.services import listings
 from matching.services import matches as match_services
+from matching.tasks import sweep_matches
 from tests.e2e.conftest import PASSWORD, axe, confirmation_path, nl, no_problems, shot
 from tests.factories import MembershipFactory, OrganisationFactory, make_coordinator
 
@@ -441,10 +442,14 @@ def test_company_publishes_offers_accepts_a_proposal_and_gives_feedback(page_for
     axe(page)
     shot(page, journey, "confirmed")
 
-    # Later: the activity took place. Move its date into the past and let the nightly job
-    # (complete_past) mark it completed, as it would the day after.
+    # Later: the day has passed. Nothing completes by itself (the beat only asks the sides);
+    # the company says on the match page that the lesson took place.
     Match.objects.filter(pk=guest_match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
-    assert match_services.complete_past() == 1
+    sweep_matches()
+    assert Match.objects.get(pk=guest_match.pk).status == Match.Status.CONFIRMED
+    page.reload()
+    follow(page.get_by_role("button", name=nl("Yes, it took place")))
+    page.get_by_text(nl("Thank you: your answer is recorded.")).wait_for()
 
     page.goto("/matches/?tab=past")
     follow(page.get_by_role("link", name="Gastles: de slimme fabriek"))
@@ -472,6 +477,58 @@ def test_company_publishes_offers_accepts_a_proposal_and_gives_feedback(page_for
             (f"/matches/{guest_match.pk}/", "feedback-given"),
         ],
     )
+
+
+# --- Issue 15: an agreed date, and both say the lesson took place ---------------------------------
+
+
+def test_teacher_and_company_agree_a_date_and_both_confirm_the_lesson_took_place(page_for: Any) -> None:
+    """Issue 15: the teacher proposes another date, the company accepts it (confirmed); after the
+    day nothing completes by itself until both say on the match page that the lesson took place."""
+    journey = "agreed-date"
+    hr, offer = company_with_offer(levels=["havo"])
+    teacher, wanted = school_with_request(kind="guest_lesson", levels=["havo"], title="Gastles voor havo 5")
+    match = Match.objects.filter(offer=offer, request=wanted).first() or match_services.match_propose(
+        offer=offer, request=wanted
+    )
+    for person in (hr, teacher):
+        person.set_password(PASSWORD)
+        person.save(update_fields=["password"])
+    school_page = page_for()
+    log_in(school_page, teacher.email)
+    school_page.goto(f"/matches/{match.pk}/")
+    picker = school_page.get_by_label(label("Propose another date"))
+    other_day = picker.locator("option").nth(1).get_attribute("value")
+    picker.select_option(other_day)
+    axe(school_page)
+    shot(school_page, journey, "propose-a-date")
+    follow(school_page.get_by_role("button", name=nl("Propose this date")))
+    school_page.get_by_text(nl("Your date is proposed; the other side is asked to accept it.")).wait_for()
+
+    company_page = page_for()
+    log_in(company_page, hr.email)
+    company_page.goto(f"/matches/{match.pk}/")
+    follow(company_page.get_by_role("button", name=nl("Accept"), exact=True))
+    company_page.get_by_text(
+        nl("Confirmed! Both sides accepted; the contact details are now shown on the match.")
+    ).wait_for()
+    match.refresh_from_db()
+    assert match.status == Match.Status.CONFIRMED and match.activity_date.isoformat() == other_day
+
+    # The day passes: every beat run leaves it confirmed until a side answers.
+    Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
+    sweep_matches()
+    sweep_matches()
+    assert Match.objects.get(pk=match.pk).status == Match.Status.CONFIRMED
+    for page in (company_page, school_page):
+        page.goto(f"/matches/{match.pk}/")
+        axe(page)
+        follow(page.get_by_role("button", name=nl("Yes, it took place")))
+        page.get_by_text(nl("Thank you: your answer is recorded.")).wait_for()
+        no_problems(page)
+    shot(school_page, journey, "took-place")
+    match.refresh_from_db()
+    assert match.status == Match.Status.COMPLETED and match.school_held and match.company_held
 
 
 # --- Journey 3: the coordinator ------------------------------------------------------------------

@@ -38,3 +38,26 @@ def open_request(org, by, **over):
         "wanted_until": LATER,
     }
     return request_publish(request=request_create(organisation=org, by=by, **(data | over)), by=by)
+
+
+def days_pass(match, days: int = 1):
+    """Time passes: the match's agreed (last) day is `days` days ago, as if the calendar moved on.
+    (Rows are moved, not the clock: the services read today's date.)"""
+    from django.utils import timezone
+
+    from matching.models import Match
+
+    day = timezone.localdate() - timedelta(days=days)
+    Match.objects.filter(pk=match.pk).update(
+        activity_date=day, activity_until=None if match.activity_until is None else day
+    )
+    match.refresh_from_db()
+    return match
+
+
+def weekday_after(day: date, days: int = 1) -> date:
+    """The first weekday at least `days` days after `day`."""
+    day += timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

@@ -8,7 +8,7 @@ from matching.services import matches
 from notifications.ics import parse_first_event
 from notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.matching.helpers import open_offer, open_request
+from tests.matching.helpers import open_offer, open_request, weekday_after
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,11 @@ def test_feedback_request_after_the_activity(cast, company):
     matches.match_accept(match=match, by=cast.teacher)
     matches.match_accept(match=match, by=hr)
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
-    assert matches.complete_past() == 1
+    # Nothing completes by itself, so nobody is asked for feedback on an unconfirmed activity.
+    matches.ask_outcomes()
+    assert matches.request_feedback() == 0
+    assert Match.objects.get(pk=match.pk).status == "confirmed"
+    matches.match_outcome(match=match, by=cast.teacher, held=True)
     matches.request_feedback()
     matches.request_feedback()
     assert _events(cast.teacher).count("match.feedback_request") == 1
@@ -129,7 +133,7 @@ def test_feedback_request_after_the_activity(cast, company):
 def test_moving_a_confirmed_activity_sends_an_updated_invitation_in_amsterdam_time(
     cast, company, django_capture_on_commit_callbacks
 ):
-    from datetime import time, timedelta
+    from datetime import time
     from zoneinfo import ZoneInfo
 
     from rest_framework.test import APIClient
@@ -139,7 +143,7 @@ def test_moving_a_confirmed_activity_sends_an_updated_invitation_in_amsterdam_ti
     matches.match_accept(match=match, by=cast.teacher)
     matches.match_accept(match=match, by=hr)
     match.refresh_from_db()
-    new_day = match.activity_date + timedelta(days=3)
+    new_day = weekday_after(match.activity_date, 3)
     mail.outbox.clear()
 
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
@@ -157,7 +161,17 @@ def test_moving_a_confirmed_activity_sends_an_updated_invitation_in_amsterdam_ti
             format="json",
         )
     assert response.status_code == 200, response.json()
-    assert response.json()["activity_start"] == "09:30:00"
+    # A change of a confirmed date waits for the other side; the confirmed date stays meanwhile.
+    assert response.json()["activity_start"] is None
+    assert response.json()["pending_change"]["activity_start"] == "09:30:00"
+    assert "match.date_proposed" in _events(hr) and "match.rescheduled" not in _events(hr)
+    mail.outbox.clear()
+    other = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_authenticate(hr)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = other.post(f"/api/v1/matches/{match.pk}/accept/")
+    assert response.status_code == 200, response.json()
+    assert response.json()["activity_start"] == "09:30:00" and response.json()["pending_change"] is None
 
     moved = [m for m in mail.outbox if m.to[0] == "hr@zwolle.nl"]
     assert len(moved) == 1 and "09:30–11:00" in moved[0].body

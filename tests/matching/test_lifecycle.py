@@ -146,6 +146,9 @@ def test_feedback_after_the_activity(cast, near):
     with pytest.raises(ValidationError):
         matches.match_feedback(match=match, by=hr, rating=5)
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(ValidationError):  # after the date, but nobody said it took place yet
+        matches.match_feedback(match=match, by=hr, rating=5)
+    matches.match_outcome(match=match, by=cast.teacher, held=True)
     matches.match_feedback(match=match, by=hr, rating=5, comment="Leuke klas")
     matches.match_feedback(match=match, by=cast.teacher, rating=4)
     assert Match.objects.get(pk=match.pk).status == "evaluated"

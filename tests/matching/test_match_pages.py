@@ -17,7 +17,7 @@ from django.utils import timezone
 from matching.models import Match
 from matching.services import matches
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.matching.helpers import SOON, open_offer, open_request
+from tests.matching.helpers import SOON, open_offer, open_request, weekday_after
 
 pytestmark = pytest.mark.django_db
 
@@ -154,13 +154,13 @@ def test_another_school_gets_404_and_the_coordinator_reads_only(client, cast, pr
 def test_the_date_can_be_set_within_the_overlap_only(client, cast, proposal):
     match, _ = proposal
     client.force_login(cast.teacher)
-    client.post(f"/matches/{match.pk}/date/", {"activity_date": (SOON + timedelta(days=3)).isoformat()})
-    assert Match.objects.get(pk=match.pk).activity_date == SOON + timedelta(days=3)
-    response = client.post(
-        f"/matches/{match.pk}/date/", {"activity_date": (SOON - timedelta(days=1)).isoformat()}, follow=True
-    )
-    assert "Choose a date between" in response.content.decode()
-    assert Match.objects.get(pk=match.pk).activity_date == SOON + timedelta(days=3)
+    day = weekday_after(SOON, 3)
+    client.post(f"/matches/{match.pk}/date/", {"activity_date": day.isoformat()})
+    assert Match.objects.get(pk=match.pk).activity_date == day
+    before = weekday_after(SOON - timedelta(days=5), 0)
+    response = client.post(f"/matches/{match.pk}/date/", {"activity_date": before.isoformat()}, follow=True)
+    assert "Date: Choose a date between" in response.content.decode()
+    assert Match.objects.get(pk=match.pk).activity_date == day
 
 
 def test_feedback_and_completion_only_after_the_date(client, cast, proposal):
@@ -169,11 +169,17 @@ def test_feedback_and_completion_only_after_the_date(client, cast, proposal):
     matches.match_accept(match=match, by=hr)
     client.force_login(cast.teacher)
     upcoming = page(client, f"/matches/{match.pk}/")
-    assert "How did it go?" not in upcoming and "Mark as completed" not in upcoming
+    assert "How did it go?" not in upcoming and "Yes, it took place" not in upcoming
 
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=2))
     past = page(client, f"/matches/{match.pk}/")
-    assert "How did it go?" in past and 'type="radio"' in past and "Mark as completed" in past
+    # First "did it take place?"; feedback only once a side said it did.
+    assert "Yes, it took place" in past and "No, it did not take place" in past
+    assert "How did it go?" not in past
+    client.post(f"/matches/{match.pk}/outcome/", {"held": "yes"})
+    assert Match.objects.get(pk=match.pk).status == "completed"
+    past = page(client, f"/matches/{match.pk}/")
+    assert "How did it go?" in past and 'type="radio"' in past and "Yes, it took place" not in past
     client.post(f"/matches/{match.pk}/feedback/", {"rating": "4", "comment": "Top les"})
     assert match.feedback.get().rating == 4
     done = page(client, f"/matches/{match.pk}/")

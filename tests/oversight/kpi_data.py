@@ -164,14 +164,16 @@ def build(cast, year: int, *, tag: str = "") -> World:  # noqa: ANN001
     # No date yet: counts in the month it was confirmed.
     match(o1, rb, status="confirmed", created_at=moment(year, 2, 1), confirmed_at=moment(year, 2, 10))
     match(o2, r3, status="proposed", created_at=moment(year, 2, 20))
+    # Took place on 2 February: the school said so (only completed activities count as held).
     internship = match(
         o2,
         rc,
-        status="confirmed",
+        status="completed",
         slots=3,
-        activity_date=day(year, 4, 1),
+        activity_date=day(year, 2, 2),
         created_at=moment(year, 11, 5),
         confirmed_at=moment(year, 11, 10),
+        school_held=True,
     )
     PlacementRecord.objects.create(match=internship, girls=2, boys=1)
     match(o1, rd, status="declined", created_at=moment(year, 10, 1))
@@ -185,6 +187,7 @@ def build(cast, year: int, *, tag: str = "") -> World:  # noqa: ANN001
         confirmed_at=moment(year - 1, 1, 15),
     )
     # Zuid-Holland schools: the Zuid-Holland coordinator's, except that company3 (Overijssel) is active.
+    # The internship of 1 November was confirmed but nobody said it took place: unconfirmed, not held.
     match(
         o_zh,
         r_zh,
@@ -204,16 +207,20 @@ def build(cast, year: int, *, tag: str = "") -> World:  # noqa: ANN001
     )
 
     world = World(year=year, today=today, internship=internship)
+    # Only completed activities count as held: the confirmed lesson without a date is planned, not
+    # held, and does not reach its school (before issue 15: activities 3, schools reached 3 = 75%).
     world.expected = {
         "open_requests": 3,
         "stale_requests": 1,
         "awaiting_answer": 1,
-        "confirmed": 2,
-        "completed": 1,
-        "activities": 3,
+        "confirmed": 1,
+        "completed": 2,
+        "activities": 2,
+        "unconfirmed": 0,
+        "not_held": 0,
         "schools_total": 4,
-        "schools_reached": 3,
-        "schools_reached_share": 75.0,
+        "schools_reached": 2,
+        "schools_reached_share": 50.0,
         "active_companies": 3,
         "internship_places_offered": 4,
         "internship_places_filled": 3,

@@ -37,7 +37,8 @@ def region(cast):
         return match
 
     reached, member = school("Reached College")
-    matched(reached, member, "confirmed")
+    # Reached: an activity a side said took place (a confirmed one alone does not count as held).
+    matched(reached, member, "completed")
     Request.objects.filter(organisation=reached).update(status="fulfilled")  # reached by activity alone
     asking, member = school("Asking College", "Deventer")
     open_request(asking, member)

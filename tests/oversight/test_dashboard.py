@@ -41,21 +41,24 @@ def test_trends_and_breakdowns_equal_the_hand_computed_figures(cast):
         "2025-09": (1, 0),
         "2025-10": (1, 1),  # the declined proposal; the completed lesson of 10 October
         "2025-11": (1, 0),
-        "2026-02": (2, 1),  # confirmed on 10 February without a date yet
-        "2026-04": (0, 1),  # the internship, confirmed in November, takes place in April
+        # Two proposals; the internship (confirmed in November) took place on 2 February. The lesson
+        # confirmed on 10 February without a date is planned, not held: not an activity yet.
+        "2026-02": (2, 1),
     }
-    assert {r["code"]: r["count"] for r in figures["by_kind"]} == {"guest_lesson": 2, "internship": 1}
+    assert {r["code"]: r["count"] for r in figures["by_kind"]} == {"guest_lesson": 1, "internship": 1}
     # Levels both sides named; subjects both named, or the other side's when one says "any".
-    assert {r["code"]: r["count"] for r in figures["by_level"]} == {"havo": 2, "vwo": 1, "mbo-2": 1}
-    assert {r["code"]: r["count"] for r in figures["by_subject"]} == {"ict": 2, "unspecified": 1}
+    assert {r["code"]: r["count"] for r in figures["by_level"]} == {"havo": 1, "mbo-2": 1}
+    assert {r["code"]: r["count"] for r in figures["by_subject"]} == {"ict": 1, "unspecified": 1}
 
 
 def test_other_provinces_never_count(cast):
     world = build(cast, 2025)
     elsewhere = dashboard_figures(("zuid-holland",), 2025, today=world.today)["kpis"]
     assert elsewhere["open_requests"] == 1 and elsewhere["stale_requests"] == 1
-    assert elsewhere["activities"] == 2  # both Zuid-Holland schools' activities, whoever the company
-    assert elsewhere["internship_places_offered"] == 7 and elsewhere["internship_places_filled"] == 2
+    # The Zuid-Holland school's completed visit, whoever the company; its internship of 1 November
+    # was confirmed but nobody said it took place: unconfirmed, not held, no place filled.
+    assert elsewhere["activities"] == 1 and elsewhere["unconfirmed"] == 1
+    assert elsewhere["internship_places_offered"] == 7 and elsewhere["internship_places_filled"] == 0
     assert elsewhere["active_companies"] == 1
     # More data in Zuid-Holland changes nothing for Oost.
     before = dashboard_figures(OOST, 2025, today=world.today)["kpis"]
@@ -105,8 +108,9 @@ def test_dashboard_shows_the_coordinators_figures(client, cast):
     assert response.status_code == 200
     html = response.content.decode()
     # open, stale (today is after the year, so both open school requests are old), awaiting,
-    # confirmed, completed, reached, active companies, internship places filled / offered.
-    assert kpi_values(html) == ["3", "2", "1", "2", "1", "75 %", "3", "3 / 4"]
+    # confirmed, completed, reached, active companies, internship places filled / offered,
+    # unconfirmed, not held, disputed.
+    assert kpi_values(html) == ["3", "2", "1", "1", "2", "50 %", "3", "3 / 4", "0", "0", "0"]
     assert "&lt;5" in html  # two girls and a boy are never shown as such
     assert 'role="img"' in html and "<title" in html and "Show as table" in html
     assert 'href="/coordinator/"' in html  # the "Coordinator" menu entry
@@ -116,7 +120,9 @@ def test_a_coordinator_elsewhere_sees_only_their_province(client, cast):
     build(cast, LAST_YEAR)
     client.force_login(cast.coordinator_elsewhere)
     html = client.get(f"/coordinator/?year={LAST_YEAR}").content.decode()
-    assert kpi_values(html) == ["1", "1", "0", "1", "1", "100 %", "1", "2 / 7"]
+    # The internship of 1 November nobody said took place: unconfirmed, listed to settle.
+    assert kpi_values(html) == ["1", "1", "0", "1", "1", "100 %", "1", "0 / 7", "1", "0", "0"]
+    assert "Disputed or unconfirmed after the date" in html
 
 
 def test_regions_not_covered_are_refused(client, cast):
@@ -162,10 +168,10 @@ def test_monitor_per_landsdeel_year_over_year(client, cast):
     assert [r.key for r in monitor_regions(cast.coordinator_elsewhere)] == ["mine"]
     oost = monitor_figures(regions, 2025)["regions"][0]
     assert [y["year"] for y in oost["years"]] == [2023, 2024, 2025]
-    assert [y["schools_reached"] for y in oost["years"]] == [0, 1, 3]
+    assert [y["schools_reached"] for y in oost["years"]] == [0, 1, 2]
     assert [y["internship_places_offered"] for y in oost["years"]] == [0, 10, 4]
     levels = {r["code"]: (r["total"], [c["count"] for c in r["per_year"]]) for r in oost["schools_by_level"]}
-    assert levels["havo"] == (3, [0, 1, 2]) and levels["mbo-2"] == (1, [0, 0, 1])
+    assert levels["havo"] == (3, [0, 1, 1]) and levels["mbo-2"] == (1, [0, 0, 1])
     sectors = {r["code"]: [c["count"] for c in r["per_year"]] for r in oost["companies_by_sector"]}
     assert sectors["energie"] == [0, 1, 1] and sectors["bouw"] == [0, 1, 1]
     admin_regions = monitor_regions(cast.platform_admin)

@@ -7,7 +7,7 @@ import pytest
 from matching.models import Request
 from oversight.schoolyear import school_year_of
 from oversight.selectors.kpis import dashboard_figures
-from tests.matching.helpers import open_request
+from tests.matching.helpers import days_pass, open_request
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,8 @@ def test_figures_are_cached_per_language(cast, settings):
     )
     matches.match_accept(match=match, by=cast.teacher)
     matches.match_accept(match=match, by=hr)
+    days_pass(match)  # it took place yesterday: only held activities count
+    matches.match_outcome(match=match, by=hr, held=True)
     settings.OVERSIGHT_CACHE_SECONDS = 120
     year = school_year_of()
     with translation.override("nl"):

@@ -35,7 +35,7 @@ def test_kpis_for_the_coordinators_provinces(client, cast):
         "small_cells": ["girls", "boys", "recorded"],
     }
     assert len(data["trends"]) == 12
-    assert {r["code"]: r["count"] for r in data["by_kind"]} == {"guest_lesson": 2, "internship": 1}
+    assert {r["code"]: r["count"] for r in data["by_kind"]} == {"guest_lesson": 1, "internship": 1}
     # Same figures for the landsdeel the coordinator covers completely.
     oost = client.get(f"/api/v1/reports/kpis/?year={LAST_YEAR}&scope=oost").json()
     assert oost["kpis"] == kpis and oost["scope"]["key"] == "oost"
@@ -45,7 +45,7 @@ def test_a_coordinator_never_gets_another_provinces_figures(client, cast):
     build(cast, LAST_YEAR)
     client.force_login(cast.coordinator_elsewhere)
     kpis = client.get(f"/api/v1/reports/kpis/?year={LAST_YEAR}").json()["kpis"]
-    assert (kpis["open_requests"], kpis["activities"], kpis["schools_total"]) == (1, 2, 1)
+    assert (kpis["open_requests"], kpis["activities"], kpis["schools_total"]) == (1, 1, 1)
     for scope in ("oost", "zuidwest", "national"):
         assert client.get(f"/api/v1/reports/kpis/?scope={scope}").status_code == 403
     client.force_login(cast.coordinator)
@@ -59,8 +59,9 @@ def test_platform_admin_sees_the_country(client, cast):
     build(cast, LAST_YEAR)
     client.force_login(cast.platform_admin)
     national = client.get(f"/api/v1/reports/kpis/?year={LAST_YEAR}&scope=national").json()["kpis"]
+    # Held only: Oost's lesson and internship, Zuid-Holland's visit (its internship is unconfirmed).
     assert (national["activities"], national["schools_total"], national["internship_places_offered"]) == (
-        5,
+        3,
         5,
         11,
     )
@@ -75,8 +76,10 @@ def test_platform_admin_sees_the_country(client, cast):
     ]
     assert monitor["years"] == [LAST_YEAR - 2, LAST_YEAR - 1, LAST_YEAR]
     by_key = {r["key"]: r for r in monitor["regions"]}
-    assert by_key["national"]["years"][-1]["activities"] == 5
-    assert by_key["zuidwest"]["years"][-1]["internship_places_filled"] == 2
+    assert by_key["national"]["years"][-1]["activities"] == 3
+    # The Zuid-Holland internship nobody said took place fills no place; it is unconfirmed.
+    assert by_key["zuidwest"]["years"][-1]["internship_places_filled"] == 0
+    assert by_key["zuidwest"]["years"][-1]["unconfirmed"] == 1
 
 
 def test_bad_input_is_400_with_field_messages(client, cast):

@@ -15,7 +15,6 @@ Where things are (the cast's organisations are all in Overijssel):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from accounts.models import AuditEntry, Invitation, Membership, Organisation, User
 from accounts.services import audit_record, invitation_create
@@ -29,7 +28,7 @@ from oversight.services.conduct import conduct_report_create
 from oversight.services.placements import placement_record_set
 from tests.conftest import Cast
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.matching.helpers import LATER, SOON, open_offer, open_request
+from tests.matching.helpers import LATER, SOON, open_offer, open_request, weekday_after
 
 
 @dataclass
@@ -130,9 +129,9 @@ def build_scenario(cast: Cast) -> Scenario:
 
     proposed = matches.match_propose(offer=offer, request=request)
     confirmed = matches.match_propose(offer=intern_offer, request=intern_request)
-    matches.match_accept(match=confirmed, by=teacher)
-    confirmed = matches.match_accept(match=confirmed, by=hr)
-    confirmed = matches.match_set_date(match=confirmed, by=hr, activity_date=SOON + timedelta(days=5))
+    # The company proposes the date (accepting it), the school accepts it: confirmed and dated.
+    matches.match_set_date(match=confirmed, by=hr, activity_date=weekday_after(SOON, 5))
+    confirmed = matches.match_accept(match=confirmed, by=teacher)
     far_match = matches.match_propose(offer=far_offer, request=far_request)
 
     message = match_message_post(match=proposed, author=teacher, body="Bericht Van De Docent")

@@ -38,12 +38,12 @@ from accounts.models import Invitation, Membership, Organisation
 from matching.models import Match, MatchMessage, Offer, Request
 from notifications.models import Notification
 from oversight.models import ConductReport, PlacementRecord
-from tests.matching.helpers import LATER, SOON
+from tests.matching.helpers import LATER, SOON, weekday_after
 from tests.security.scenario import Scenario, build_scenario
 
 pytestmark = pytest.mark.django_db
 
-MIDDLE = SOON + (LATER - SOON) / 2  # inside every scenario listing's dates
+MIDDLE = weekday_after(SOON + (LATER - SOON) / 2, 0)  # a weekday inside every scenario listing's dates
 
 ROLES = (
     "anonymous",
@@ -598,8 +598,27 @@ ROWS: dict[str, list[Check]] = {
         )
     ],
     # The activity lies ahead: a side is told it is too early (a message and a redirect).
-    "matches:complete": [
-        POST("matches:complete", SIDES_ONLY, keeps=row_of(Match, "confirmed"), pk=Ref("confirmed"))
+    "matches:outcome": [
+        POST(
+            "matches:outcome",
+            SIDES_ONLY,
+            {"held": "yes"},
+            keeps=row_of(Match, "confirmed"),
+            keeps_for=ROLES,
+            pk=Ref("confirmed"),
+        )
+    ],
+    # The signed one-click answer needs no login; a forged link records nothing, for anyone.
+    "matches:outcome_link": [
+        GET("matches:outcome_link", web(400, anonymous=400), token="forged-token"),
+        POST(
+            "matches:outcome_link",
+            web(400, anonymous=400),
+            {"reason": "Niet gekomen"},
+            keeps=row_of(Match, "confirmed"),
+            keeps_for=ROLES,
+            token="forged-token",
+        ),
     ],
     "matches:feedback": [
         POST(
@@ -1137,12 +1156,14 @@ ROWS: dict[str, list[Check]] = {
             pk=Ref("confirmed"),
         )
     ],
-    # The activity lies ahead: a side gets 409 (too early), the others never get that far.
-    "api:match-complete": [
+    # The activity lies ahead: a side gets 400 (too_early), the others never get that far.
+    "api:match-outcome": [
         POST(
-            "api:match-complete",
-            access(api, 409, **MATCH),
+            "api:match-outcome",
+            access(api, 400, **MATCH),
+            {"held": True},
             keeps=row_of(Match, "confirmed"),
+            keeps_for=ROLES,
             pk=Ref("confirmed"),
         )
     ],

@@ -20,6 +20,8 @@ from taxonomy.regions import LANDSDEEL_OF_PROVINCE
 from taxonomy.subjects import SUBJECT_BIT, normalise_subject, subjects_mask
 
 KINDS = set(Kind.values)
+# matching.models.GROUP_SIZE_MAX; this module stays importable without the app registry.
+GROUP_SIZE_MAX = 500
 LEVELS = set(LEVEL_ORDER)
 
 
@@ -137,18 +139,36 @@ def _subjects(obj: dict, key: str, parsed: Parsed) -> list[str]:
     return list(dict.fromkeys(result))
 
 
-def _crebo(obj: dict) -> list[str]:
-    values = (
-        [str(v).strip() for v in (obj.get("crebo") or [])] if isinstance(obj.get("crebo"), list) else None
-    )
+def _crebo(obj: dict, key: str = "crebo") -> list[str]:
+    values = [str(v).strip() for v in (obj.get(key) or [])] if isinstance(obj.get(key), list) else None
     if values is None:
-        if obj.get("crebo") in (None, ""):
+        if obj.get(key) in (None, ""):
             return []
-        raise LineError("'crebo' must be a list of five-digit codes")
+        raise LineError(f"'{key}' must be a list of five-digit codes")
     bad = [v for v in values if not (len(v) == 5 and v.isdigit())]
     if bad:
-        raise LineError(f"crebo code(s) {', '.join(bad)} must have five digits")
+        raise LineError(f"'{key}': crebo code(s) {', '.join(bad)} must have five digits")
     return sorted(set(values))
+
+
+def _group_size(obj: dict, key: str) -> int | None:
+    """Optional pupils in a group (DESIGN §3): absent or null imposes nothing."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= GROUP_SIZE_MAX:
+        raise LineError(f"'{key}' must be a whole number from 1 to {GROUP_SIZE_MAX}")
+    return value
+
+
+def _sbb_number(obj: dict) -> str:
+    value = obj.get("sbb_number")
+    if value in (None, ""):
+        return ""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if not (len(text) == 9 and text.isdigit()):
+        raise LineError("'sbb_number' must be an SBB leerbedrijf number of exactly 9 digits")
+    return text
 
 
 def _parse_organisation(obj: dict, parsed: Parsed) -> tuple[str, dict]:
@@ -214,6 +234,9 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
             language=language,
             vog_date=_date(obj, "vog_date", required=False),
             sbb_recognised=_bool(obj, "sbb_recognised"),
+            max_group_size=_group_size(obj, "max_group_size"),
+            sbb_number=_sbb_number(obj),
+            sbb_crebo=_crebo(obj, "sbb_crebo"),
             contract_type=obj.get("contract_type")
             if obj.get("contract_type") in ("bol", "bbl", "both")
             else "",
@@ -231,6 +254,8 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
             contract_type=obj.get("contract_type")
             if obj.get("contract_type") in ("bol", "bbl", "both")
             else "",
+            group_size=_group_size(obj, "group_size"),
+            sbb_required=_bool(obj, "sbb_required"),
         )
         if start > end:
             raise LineError("'wanted_from' is after 'wanted_until'")

@@ -320,3 +320,23 @@ def message_posted(message: MatchMessage) -> None:
         object_type="match_message",
         object_id=str(message.pk),
     )
+
+
+def contact_changed(match: Match, *, side: str) -> None:
+    """A side named another contact person: the other side hears who it is now (and, once the
+    match is confirmed, sees their details on the match page)."""
+    listing = match.offer if side == "company" else match.request
+    person = listing.contact_person
+    name = (person.name or person.email) if person is not None else ""
+    _send(
+        match,
+        "match.contact_changed",
+        "matches",
+        _recipients(match, [_other(side)]),
+        lambda: _("New contact person: %(title)s") % {"title": match.offer.title},
+        lambda: (
+            _("%(organisation)s named %(name)s as the contact person for this activity.")
+            % {"organisation": listing.organisation.name, "name": name or _("nobody in particular")}
+        ),
+        object_key=f"{match.pk}:{side}:{listing.contact_person_id}:{listing.updated_at.timestamp()}",
+    )

@@ -195,7 +195,30 @@ def confirmed(match: Match) -> None:
             "Both sides accepted. The contact details are now visible; the calendar invitation is attached."
         ),
         attachments=_invitation(match, cancel=False),
+        context={**_summary(match), **_practicalities(match)},
     )
+
+
+def _practicalities(match: Match) -> dict[str, object]:
+    """What the confirmation e-mail adds: the practicalities of both sides and the one contact
+    person of each (DESIGN §3). JSON-safe; the template translates the labels."""
+    from matching.selectors import match_contacts
+
+    offer, request = match.offer, match.request
+    return {
+        "practicalities": {
+            "group_size": request.group_size,
+            "group_count": request.group_count,
+            "school_provides": request.school_provides,
+            "max_group_size": offer.max_group_size,
+            "duration_minutes": offer.duration_minutes,
+            "lesson_format": offer.lesson_format,
+            "guest_brings": offer.guest_brings,
+            "public_transport": offer.public_transport,
+            "wheelchair_accessible": offer.wheelchair_accessible,
+        },
+        "contacts": match_contacts(match),
+    }
 
 
 def declined(match: Match, by_sides: set[str]) -> None:

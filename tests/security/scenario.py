@@ -106,7 +106,7 @@ def build_scenario(cast: Cast) -> Scenario:
     company, school, hr, teacher = cast.company, cast.school, cast.hr, cast.teacher
     offer = open_offer(company, hr, title="Gastles Robotica Demcon", capacity=3)
     intern_offer = open_offer(
-        company, hr, kind="internship", levels=["vmbo-t"], title="Stage Mechatronica Demcon"
+        company, hr, kind="internship", levels=["vmbo-t"], title="Stage Mechatronica Demcon", contract_type="bol"
     )
     draft_offer = _draft(Offer, company, hr, title="Conceptaanbod Demcon")
     closed_offer = listings.listing_close(open_offer(company, hr, title="Gesloten Aanbod Demcon"), by=hr)

@@ -23,7 +23,12 @@ LIST = reverse("oversight:conduct_list")
 def match(cast):
     return matches.match_propose(
         offer=open_offer(
-            cast.company, cast.hr, kind="internship", levels=["vmbo-t"], title="Stage techniek", contract_type="bol"
+            cast.company,
+            cast.hr,
+            kind="internship",
+            levels=["vmbo-t"],
+            title="Stage techniek",
+            contract_type="bol",
         ),
         request=open_request(cast.school, cast.teacher, kind="internship", levels=["vmbo-t"], title="Stages"),
     )

@@ -163,7 +163,7 @@ class Offer(Listing):
     department = models.CharField(_("department"), max_length=200, blank=True)
     # Recurring offers: `capacity` is then the total, `capacity_per_occurrence` × occurrences.
     repeat = models.CharField(_("repeats"), max_length=8, choices=Repeat, blank=True)
-    repeat_weekday = models.PositiveSmallIntegerField(_("on"), choices=Weekday, null=True, blank=True)
+    repeat_weekday = models.PositiveSmallIntegerField(_("repeats on"), choices=Weekday, null=True, blank=True)
     repeat_week = models.PositiveSmallIntegerField(
         _("week of the month"), choices=WeekOfMonth, null=True, blank=True
     )

@@ -182,3 +182,9 @@ class AttachmentAdmin(admin.ModelAdmin):
 class TeacherReflectionAdmin(admin.ModelAdmin):
     list_display = ["match", "teacher", "created_at"]
     raw_id_fields = ["match", "teacher"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["label", "match", "starts_on", "ends_on", "hours_per_week"]
+    raw_id_fields = ["match", "created_by"]

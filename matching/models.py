@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
@@ -552,10 +553,19 @@ def _attachment_name(instance: Attachment, filename: str) -> str:
     return f"attachments/{uuid.uuid4().hex}"
 
 
-def attachment_storage():  # noqa: ANN201 (a callable so settings decide at run time)
-    from django.core.files.storage import storages
+class _AttachmentStorage(Storage):
+    """STORAGES["attachments"], looked up at each use rather than when the models load: the
+    storages are built from settings once, on first access, and model loading comes before a
+    test or a probe can adjust STORAGES."""
 
-    return storages["attachments"]
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(storages["attachments"], name)
+
+
+def attachment_storage() -> Storage:
+    return _AttachmentStorage()
 
 
 class Attachment(models.Model):

@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "taxonomy.kinds.Kind",
         "UserLanguageEnum": "accounts.models.User.Language",
         "ListingLanguageEnum": "matching.models.ListingLanguage",
+        "SubjectEnum": "taxonomy.subjects.Subject",
     },
 }
 

@@ -316,6 +316,9 @@ def test_teacher_writes_a_reflection_that_the_monitor_counts(client, cast):
     day = match.activity_date or date.today()
     figures = teachers_reached(["overijssel"], [school_year_of(day)])
     assert figures["teachers"] == [1] and figures["by_subject"][0]["subject"] == "ict"
+    report = api(cast.coordinator).get(f"/api/v1/reports/monitor/?year={school_year_of(day)}").json()
+    oost = next(r for r in report["regions"] if "overijssel" in r["provinces"])
+    assert oost["teacher_internships"]["teachers"][-1] == 1
 
 
 def test_teacher_must_be_a_member_of_the_school(cast):

@@ -481,3 +481,37 @@ def test_privacy_export_lists_contact_roles_documents_and_reflections(cast, inte
     data = personal_data(cast.teacher)["matching"]
     assert data["requests_as_contact_person"] and data["attachments_uploaded"][0]["name"] == "pok.pdf"
     assert "teacher_reflections" in data and "placements_recorded" in data
+
+
+# --- the forms --------------------------------------------------------------------------------
+
+
+def test_forms_refuse_bad_group_sizes_non_members_and_short_sbb_numbers(client, cast):
+    from tests.matching.test_pages import _offer_form, _request_form
+
+    client.force_login(cast.teacher)
+    for over, field in (
+        ({"group_size": "0"}, "group_size"),
+        ({"group_size": "501"}, "group_size"),
+        ({"contact_person": str(cast.hr.pk)}, "contact_person"),
+    ):
+        page = client.post("/requests/new/", _request_form(**over))
+        assert page.status_code == 200 and field in page.context["form"].errors, over
+    assert not Request.objects.exists()
+    client.force_login(cast.hr)
+    for over, field in (
+        ({"sbb_number": "12345"}, "sbb_number"),
+        ({"max_group_size": "0"}, "max_group_size"),
+        ({"contact_person": str(cast.teacher.pk)}, "contact_person"),
+    ):
+        page = client.post("/offers/new/", _offer_form(cast.hr.pk, **over))
+        assert page.status_code == 200 and field in page.context["form"].errors, over
+    assert not Offer.objects.exists()
+    page = client.post(
+        "/offers/new/",
+        _offer_form(
+            cast.hr.pk, sbb_number="123456789", sbb_crebo="25604", hours_per_week="32", action="publish"
+        ),
+    )
+    offer = Offer.objects.get()
+    assert (offer.sbb_number, offer.sbb_crebo, offer.hours_per_week) == ("123456789", ["25604"], 32)

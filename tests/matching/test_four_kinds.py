@@ -515,3 +515,19 @@ def test_forms_refuse_bad_group_sizes_non_members_and_short_sbb_numbers(client, 
     )
     offer = Offer.objects.get()
     assert (offer.sbb_number, offer.sbb_crebo, offer.hours_per_week) == ("123456789", ["25604"], 32)
+
+
+def test_pages_for_documents_duplicates_and_roll_over(client, cast, internship_match):
+    client.force_login(cast.teacher)
+    page = client.post(
+        f"/matches/{internship_match.pk}/attachments/", {"file": exe_upload("pok.pdf")}, follow=True
+    )
+    assert b"Only PDF" in page.content and not Attachment.objects.exists()
+    client.post(f"/matches/{internship_match.pk}/attachments/", {"file": pdf_upload("pok.pdf")})
+    page = client.get(f"/matches/{internship_match.pk}/").content.decode()
+    assert "pok.pdf" in page and f"/matches/{internship_match.pk}/attachments/" in page
+    request = internship_match.request
+    client.post(f"/requests/{request.pk}/duplicate/")
+    assert Request.objects.filter(title=request.title, status="draft").count() == 1
+    assert client.get("/rollover/").status_code == 200
+    assert client.post("/rollover/").status_code == 302

@@ -185,6 +185,38 @@ STORAGES = {
     },
 }
 
+# Uploaded match documents (DESIGN §3): never under static files, never served by the web server
+# directly — only through matching's permission-checked view. Local files by default; an
+# S3-compatible bucket through django-storages when STORAGE_URL is set
+# (s3://KEY:SECRET@host[:port]/bucket; needs `django-storages[s3]` installed).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+STORAGE_URL = env("STORAGE_URL", default="")
+if STORAGE_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _s3 = urlsplit(STORAGE_URL)
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "access_key": unquote(_s3.username or ""),
+            "secret_key": unquote(_s3.password or ""),
+            "endpoint_url": f"{'http' if _s3.scheme == 's3+http' else 'https'}://{_s3.hostname}"
+            + (f":{_s3.port}" if _s3.port else ""),
+            "bucket_name": _s3.path.strip("/"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    }
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Days an attachment of a match is kept after the match's activity (or its end); purged by beat.
+ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=730)
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -276,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "ListingLanguageEnum": "matching.models.ListingLanguage",
         "ContractTypeEnum": "matching.models.ContractType",
         "RequestContractTypeEnum": ["bol", "bbl"],
+        "SubjectEnum": "taxonomy.subjects.Subject",
     },
 }
 

@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from matching.models import BlockedPair, Feedback, Match, MatchingRun, MatchMessage, Offer, Request
+from matching.models import (
+    Attachment,
+    BlockedPair,
+    Feedback,
+    Match,
+    MatchingRun,
+    MatchMessage,
+    Offer,
+    Placement,
+    Request,
+    TeacherReflection,
+)
 
 
 class _ListingAdmin(admin.ModelAdmin):
@@ -36,8 +47,9 @@ class OfferAdmin(_ListingAdmin):
         "available_until",
         "online",
     ]
-    list_filter = [*_ListingAdmin.list_filter, "online"]
-    raw_id_fields = [*_ListingAdmin.raw_id_fields, "contact_person"]
+    list_filter = [*_ListingAdmin.list_filter, "online", "contract_type", "lesson_format", "repeat"]
+    raw_id_fields = [*_ListingAdmin.raw_id_fields, "contact_person", "sbb_checked_by"]
+    search_fields = [*_ListingAdmin.search_fields, "sbb_number"]
 
 
 @admin.register(Request)
@@ -53,13 +65,33 @@ class RequestAdmin(_ListingAdmin):
         "wanted_until",
         "online_ok",
     ]
-    list_filter = [*_ListingAdmin.list_filter, "online_ok", "vog_required"]
+    list_filter = [*_ListingAdmin.list_filter, "online_ok", "vog_required", "sbb_required", "contract_type"]
+    raw_id_fields = [*_ListingAdmin.raw_id_fields, "contact_person", "teacher"]
 
 
 class FeedbackInline(admin.TabularInline):
     model = Feedback
     extra = 0
     raw_id_fields = ["given_by"]
+
+
+class PlacementInline(admin.TabularInline):
+    model = Placement
+    extra = 0
+    raw_id_fields = ["created_by"]
+
+
+class AttachmentInline(admin.TabularInline):
+    """Read-only: documents are uploaded on the match page, through the type and size checks."""
+
+    model = Attachment
+    extra = 0
+    can_delete = True
+    fields = ["name", "type", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 @admin.register(Match)
@@ -92,7 +124,7 @@ class MatchAdmin(admin.ModelAdmin):
         "ended_by",
     ]
     list_select_related = ["offer", "request"]
-    inlines = [FeedbackInline]
+    inlines = [FeedbackInline, PlacementInline, AttachmentInline]
     date_hierarchy = "created_at"
 
 
@@ -133,3 +165,26 @@ class MatchMessageAdmin(admin.ModelAdmin):
     @admin.display(description="message")
     def short_body(self, message: MatchMessage) -> str:
         return message.body[:80]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "match", "type", "size", "created_at"]
+    list_filter = ["type"]
+    raw_id_fields = ["match", "uploaded_by"]
+    readonly_fields = ["file", "name", "type", "size", "created_at"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(TeacherReflection)
+class TeacherReflectionAdmin(admin.ModelAdmin):
+    list_display = ["match", "teacher", "created_at"]
+    raw_id_fields = ["match", "teacher"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["label", "match", "starts_on", "ends_on", "hours_per_week"]
+    raw_id_fields = ["match", "created_by"]

@@ -20,6 +20,8 @@ from taxonomy.regions import LANDSDEEL_OF_PROVINCE
 from taxonomy.subjects import SUBJECT_BIT, normalise_subject, subjects_mask
 
 KINDS = set(Kind.values)
+# matching.models.GROUP_SIZE_MAX; this module stays importable without the app registry.
+GROUP_SIZE_MAX = 500
 LEVELS = set(LEVEL_ORDER)
 
 
@@ -137,17 +139,15 @@ def _subjects(obj: dict, key: str, parsed: Parsed) -> list[str]:
     return list(dict.fromkeys(result))
 
 
-def _crebo(obj: dict) -> list[str]:
-    values = (
-        [str(v).strip() for v in (obj.get("crebo") or [])] if isinstance(obj.get("crebo"), list) else None
-    )
+def _crebo(obj: dict, key: str = "crebo") -> list[str]:
+    values = [str(v).strip() for v in (obj.get(key) or [])] if isinstance(obj.get(key), list) else None
     if values is None:
-        if obj.get("crebo") in (None, ""):
+        if obj.get(key) in (None, ""):
             return []
-        raise LineError("'crebo' must be a list of five-digit codes")
+        raise LineError(f"'{key}' must be a list of five-digit codes")
     bad = [v for v in values if not (len(v) == 5 and v.isdigit())]
     if bad:
-        raise LineError(f"crebo code(s) {', '.join(bad)} must have five digits")
+        raise LineError(f"'{key}': crebo code(s) {', '.join(bad)} must have five digits")
     return sorted(set(values))
 
 
@@ -159,6 +159,26 @@ def _contract(obj: dict, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise LineError(f"'contract_type' must be one of {', '.join(allowed)} (or left out), not {value!r}")
     return value
+
+
+def _group_size(obj: dict, key: str) -> int | None:
+    """Optional pupils in a group (DESIGN §3): absent or null imposes nothing."""
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= GROUP_SIZE_MAX:
+        raise LineError(f"'{key}' must be a whole number from 1 to {GROUP_SIZE_MAX}")
+    return value
+
+
+def _sbb_number(obj: dict) -> str:
+    value = obj.get("sbb_number")
+    if value in (None, ""):
+        return ""
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if not (len(text) == 9 and text.isdigit()):
+        raise LineError("'sbb_number' must be an SBB leerbedrijf number of exactly 9 digits")
+    return text
 
 
 def _parse_organisation(obj: dict, parsed: Parsed) -> tuple[str, dict]:
@@ -225,6 +245,9 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
             vog_date=_date(obj, "vog_date", required=False),
             sbb_recognised=_bool(obj, "sbb_recognised"),
             contract_type=_contract(obj, ("bol", "bbl", "both")),
+            max_group_size=_group_size(obj, "max_group_size"),
+            sbb_number=_sbb_number(obj),
+            sbb_crebo=_crebo(obj, "sbb_crebo"),
         )
         if start > end:
             raise LineError("'available_from' is after 'available_until'")
@@ -237,6 +260,8 @@ def _parse_listing(obj: dict, parsed: Parsed, *, offer: bool) -> tuple[str, dict
             wanted_until=end,
             vog_required=_bool(obj, "vog_required"),
             contract_type=_contract(obj, ("bol", "bbl")),
+            group_size=_group_size(obj, "group_size"),
+            sbb_required=_bool(obj, "sbb_required"),
         )
         if start > end:
             raise LineError("'wanted_from' is after 'wanted_until'")

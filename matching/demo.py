@@ -21,7 +21,14 @@ OFFERS: list[tuple[str, str, str, list[str], list[str], int, dict[str, Any]]] = 
         ["havo", "vwo"],
         ["natuurkunde", "ict"],
         4,
-        {"online": True, "vog_date_days_ago": 200},
+        {
+            "online": True,
+            "vog_date_days_ago": 200,
+            "max_group_size": 32,
+            "duration_minutes": 60,
+            "lesson_format": "on_site",
+            "guest_brings": "A small radar demonstrator and a laptop.",
+        },
     ),
     (
         "Thales Nederland",
@@ -30,7 +37,17 @@ OFFERS: list[tuple[str, str, str, list[str], list[str], int, dict[str, Any]]] = 
         ["mbo-3", "mbo-4"],
         ["elektrotechniek"],
         3,
-        {"contract_type": "bol", "sbb_recognised": True, "crebo": ["25195"]},
+        {
+            "contract_type": "bol",
+            "sbb_recognised": True,
+            "crebo": ["25195"],
+            "sbb_number": "100345678",
+            "sbb_crebo": ["25195"],
+            "duration_weeks": 20,
+            "hours_per_week": 32,
+            "allowance_per_month": 300,
+            "supervisor_name": "Ingrid Mulder",
+        },
     ),
     (
         "Demcon",
@@ -48,7 +65,11 @@ OFFERS: list[tuple[str, str, str, list[str], list[str], int, dict[str, Any]]] = 
         ["havo", "vwo", "mbo-4"],
         ["zorgtechniek"],
         2,
-        {},
+        {
+            "learning_goals": "Work along in a project team and see how a medical robot is designed.",
+            "days": 3,
+            "department": "Research & Development",
+        },
     ),
     (
         "Twence",
@@ -57,7 +78,12 @@ OFFERS: list[tuple[str, str, str, list[str], list[str], int, dict[str, Any]]] = 
         ["po", "vmbo-b", "vmbo-k"],
         ["energie"],
         5,
-        {},
+        {
+            "max_group_size": 30,
+            "duration_minutes": 120,
+            "public_transport": True,
+            "wheelchair_accessible": True,
+        },
     ),
     (
         "Saxion Smart Solutions",
@@ -75,7 +101,7 @@ OFFERS: list[tuple[str, str, str, list[str], list[str], int, dict[str, Any]]] = 
         ["vmbo-b", "vmbo-k", "mbo-2"],
         ["bouw"],
         2,
-        {"contract_type": "bbl", "sbb_recognised": True},
+        {"contract_type": "bbl", "sbb_recognised": True, "bbl_wage_basis": "CAO Bouw & Infra"},
     ),
     (
         "Alliander",

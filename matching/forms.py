@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from accounts.validators import CREBO_RE
-from matching.models import ContractType, ListingLanguage, MatchMessage
+from matching.models import (
+    GROUP_SIZE_MAX,
+    ContractType,
+    LessonFormat,
+    ListingLanguage,
+    MatchMessage,
+    Repeat,
+    Weekday,
+    WeekOfMonth,
+)
 from taxonomy.holidays import school_year_of
 from taxonomy.kinds import KIND_DESCRIPTIONS, Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -115,10 +124,15 @@ class ListingForm(forms.Form):
     def clean_crebo(self) -> list[str]:
         return parse_crebo(self.cleaned_data.get("crebo", ""))
 
+    def _members(self) -> QuerySet[User]:
+        return User.objects.filter(memberships__organisation=self.organisation).order_by("name", "email")
+
     @classmethod
     def initial_for(cls, listing: Any) -> dict[str, Any]:
         initial = {name: getattr(listing, name) for name in cls.base_fields if hasattr(listing, name)}
         initial["crebo"] = ", ".join(listing.crebo or [])
+        if "sbb_crebo" in cls.base_fields:
+            initial["sbb_crebo"] = ", ".join(listing.sbb_crebo or [])
         return initial
 
     @classmethod
@@ -163,11 +177,96 @@ class OfferForm(ListingForm):
         ),
     )
 
+    # Guest lessons and company visits.
+    max_group_size = forms.IntegerField(
+        label=_("Largest group (pupils)"), required=False, min_value=1, max_value=GROUP_SIZE_MAX
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=5, max_value=1440
+    )
+    lesson_format = forms.ChoiceField(
+        label=_("Format"), choices=[("", "—"), *LessonFormat.choices], required=False
+    )
+    guest_brings = forms.CharField(
+        label=_("What the guest brings"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    public_transport = forms.BooleanField(label=_("Reachable by public transport"), required=False)
+    wheelchair_accessible = forms.BooleanField(label=_("Wheelchair accessible"), required=False)
+    # Internships.
+    duration_weeks = forms.IntegerField(
+        label=_("Duration (weeks)"), required=False, min_value=1, max_value=104
+    )
+    hours_per_week = forms.IntegerField(label=_("Hours per week"), required=False, min_value=1, max_value=60)
+    allowance_per_month = forms.DecimalField(
+        label=_("Internship allowance per month (EUR)"),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+    )
+    bbl_wage_basis = forms.CharField(
+        label=_("BBL wage basis"),
+        required=False,
+        max_length=200,
+        help_text=_("For BBL: the collective agreement or wage scale, for example CAO Metalektro."),
+    )
+    supervisor_name = forms.CharField(
+        label=_("Workplace supervisor (praktijkopleider)"), required=False, max_length=200
+    )
+    supervisor_email = forms.EmailField(label=_("Workplace supervisor's e-mail"), required=False)
+    supervisor_phone = forms.CharField(label=_("Workplace supervisor's phone"), required=False, max_length=30)
+    sbb_number = forms.CharField(
+        label=_("SBB leerbedrijf number"),
+        required=False,
+        max_length=20,
+        help_text=_("Nine digits, as in the SBB register of recognised training companies."),
+    )
+    sbb_crebo = forms.CharField(
+        label=_("Crebo codes recognised by SBB"),
+        required=False,
+        max_length=300,
+        help_text=_("Five digits each, separated by commas or spaces."),
+    )
+    # Teacher internships.
+    learning_goals = forms.CharField(
+        label=_("Learning goals (teacher internships)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the teacher will do and learn."),
+    )
+    days = forms.IntegerField(label=_("Number of days"), required=False, min_value=1, max_value=60)
+    department = forms.CharField(label=_("Department"), required=False, max_length=200)
+    # Recurring offers.
+    repeat = forms.ChoiceField(
+        label=_("Repeats"),
+        choices=[("", _("— once —")), *Repeat.choices],
+        required=False,
+        help_text=_("A repeating offer counts its capacity per occurrence."),
+    )
+    repeat_week = forms.TypedChoiceField(
+        label=_("Week of the month"),
+        choices=[("", "—"), *WeekOfMonth.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    repeat_weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        choices=[("", "—"), *Weekday.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    capacity_per_occurrence = forms.IntegerField(
+        label=_("Capacity per occurrence"), required=False, min_value=1, max_value=1000
+    )
+
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, organisation=organisation, **kwargs)
-        self.fields["contact_person"].queryset = User.objects.filter(
-            memberships__organisation=organisation
-        ).order_by("name", "email")
+        self.fields["contact_person"].queryset = self._members()
+
+    def clean_sbb_crebo(self) -> list[str]:
+        return parse_crebo(self.cleaned_data.get("sbb_crebo", ""))
 
     def clean_vog_date(self) -> date | None:
         value = self.cleaned_data.get("vog_date")
@@ -213,9 +312,53 @@ class RequestForm(ListingForm):
         required=False,
         help_text=_("Only companies whose people hold a Certificate of Conduct (VOG) will be matched."),
     )
+    contact_person = forms.ModelChoiceField(
+        label=_("Contact person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— nobody in particular —"),
+        help_text=_("Their contact details are shared only once a match is confirmed."),
+    )
+    group_size = forms.IntegerField(
+        label=_("Group size (pupils)"),
+        required=False,
+        min_value=1,
+        max_value=GROUP_SIZE_MAX,
+        help_text=_("Guest lessons and company visits: how many pupils take part."),
+    )
+    group_count = forms.IntegerField(
+        label=_("Number of groups"), required=False, min_value=1, max_value=GROUP_SIZE_MAX
+    )
+    school_provides = forms.CharField(
+        label=_("What the school provides"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: a classroom with a projector, a lab."),
+    )
+    sbb_required = forms.BooleanField(
+        label=_("SBB recognition required (internships)"),
+        required=False,
+        help_text=_("Only companies recognised by SBB for one of your crebo codes will be matched."),
+    )
+    teacher = forms.ModelChoiceField(
+        label=_("Participating teacher (teacher internships)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    teacher_subject = forms.ChoiceField(
+        label=_("The teacher's subject"), choices=[("", "—"), *Subject.choices], required=False
+    )
+    bring_back = forms.CharField(
+        label=_("What the teacher wants to bring back to class"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, organisation=organisation, **kwargs)
+        self.fields["contact_person"].queryset = self._members()
+        self.fields["teacher"].queryset = self._members()
         # A request's students follow BOL or BBL; "either" is an offer's answer.
         self.fields["contract_type"].choices = [
             choice for choice in self.fields["contract_type"].choices if choice[0] != ContractType.BOTH
@@ -224,7 +367,13 @@ class RequestForm(ListingForm):
     @classmethod
     def initial_new(cls, organisation: Organisation, user: User) -> dict[str, Any]:
         start, end = default_window()
-        return {"levels": list(organisation.levels), "slots": 1, "wanted_from": start, "wanted_until": end}
+        return {
+            "levels": list(organisation.levels),
+            "slots": 1,
+            "wanted_from": start,
+            "wanted_until": end,
+            "contact_person": user.pk,
+        }
 
 
 class BrowseForm(forms.Form):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from matching import document_views
 from matching import match_views as views
 
 app_name = "matches"
@@ -18,6 +19,14 @@ urlpatterns = [
     path("matches/<int:pk>/calendar.ics", views.match_calendar, name="calendar"),
     path("matches/<int:pk>/date/", views.match_set_date, name="set_date"),
     path("matches/<int:pk>/messages/", views.match_message_post, name="message_post"),
+    path("matches/<int:pk>/attachments/", document_views.attachment_upload, name="attachment_upload"),
+    path(
+        "matches/<int:pk>/attachments/<int:attachment_id>/",
+        document_views.attachment_download,
+        name="attachment",
+    ),
+    path("matches/<int:pk>/placements/", document_views.placement_add, name="placement_add"),
+    path("matches/<int:pk>/reflection/", document_views.reflection_post, name="reflection"),
     path("offers/<int:pk>/ask/", views.offer_ask, name="ask"),
     path("requests/<int:pk>/propose/", views.request_propose, name="propose"),
 ]

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
-from matching import rules, selectors
+from matching import document_views, rules, selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.pagination import LargeListPaginator
@@ -334,6 +334,7 @@ def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessag
         "thread": list(selectors.match_messages(match)),
         "can_post_message": selectors.match_can_post_message(request.user, match),
         "message_form": message_form,
+        **document_views.detail_context(request.user, match),
     }
     return render(request, "matching/matches/detail.html", context)
 

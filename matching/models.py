@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,39 @@ class ContractType(models.TextChoices):
     BOL = "bol", _("BOL (school-based)")
     BBL = "bbl", _("BBL (work-based)")
     BOTH = "both", _("BOL or BBL")
+
+
+class LessonFormat(models.TextChoices):
+    ON_SITE = "on_site", _("at the school")
+    ONLINE = "online", _("online")
+    AT_COMPANY = "at_company", _("at the company")
+
+
+class Repeat(models.TextChoices):
+    """How an offer repeats; its capacity then counts per occurrence (DESIGN §3)."""
+
+    WEEKLY = "weekly", _("every week")
+    MONTHLY = "monthly", _("every month")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, _("first")
+    SECOND = 2, _("second")
+    THIRD = 3, _("third")
+    FOURTH = 4, _("fourth")
+    LAST = 5, _("last")
+
+
+# Group sizes, in pupils and in groups (DESIGN §3): a class is never 0 and never a whole stadium.
+GROUP_SIZE_MAX = 500
 
 
 class ListingLanguage(models.TextChoices):
@@ -98,6 +133,42 @@ class Offer(Listing):
             "Date of the Certificate of Conduct (VOG) of the people involved; valid for three years."
         ),
     )
+    # Guest lessons and company visits.
+    max_group_size = models.PositiveSmallIntegerField(_("largest group (pupils)"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
+    lesson_format = models.CharField(_("format"), max_length=12, choices=LessonFormat, blank=True)
+    guest_brings = models.TextField(_("what the guest brings"), blank=True)
+    public_transport = models.BooleanField(_("reachable by public transport"), default=False)
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    # Internships.
+    duration_weeks = models.PositiveSmallIntegerField(_("duration (weeks)"), null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
+    allowance_per_month = models.DecimalField(
+        _("internship allowance per month (EUR)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    bbl_wage_basis = models.CharField(_("BBL wage basis"), max_length=200, blank=True)
+    supervisor_name = models.CharField(
+        _("workplace supervisor (praktijkopleider)"), max_length=200, blank=True
+    )
+    supervisor_email = models.EmailField(_("workplace supervisor's e-mail"), blank=True)
+    supervisor_phone = models.CharField(_("workplace supervisor's phone"), max_length=30, blank=True)
+    sbb_number = models.CharField(_("SBB leerbedrijf number"), max_length=9, blank=True)
+    sbb_crebo = models.JSONField(_("crebo codes recognised by SBB"), default=list, blank=True)
+    sbb_checked_at = models.DateField(_("SBB recognition checked on"), null=True, blank=True)
+    sbb_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Teacher internships.
+    learning_goals = models.TextField(_("learning goals"), blank=True)
+    days = models.PositiveSmallIntegerField(_("number of days"), null=True, blank=True)
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    # Recurring offers: `capacity` is then the total, `capacity_per_occurrence` × occurrences.
+    repeat = models.CharField(_("repeats"), max_length=8, choices=Repeat, blank=True)
+    repeat_weekday = models.PositiveSmallIntegerField(_("repeats on"), choices=Weekday, null=True, blank=True)
+    repeat_week = models.PositiveSmallIntegerField(
+        _("week of the month"), choices=WeekOfMonth, null=True, blank=True
+    )
+    capacity_per_occurrence = models.PositiveIntegerField(_("capacity per occurrence"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("offer")
@@ -155,6 +226,31 @@ class Request(Listing):
     preferred_dates = models.TextField(_("preferred dates and notes"), blank=True)
     vog_required = models.BooleanField(_("VOG required"), default=False)
     contract_type = models.CharField(_("BOL/BBL"), max_length=4, choices=ContractType, blank=True)
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    # Guest lessons and company visits.
+    group_size = models.PositiveSmallIntegerField(_("group size (pupils)"), null=True, blank=True)
+    group_count = models.PositiveSmallIntegerField(_("number of groups"), null=True, blank=True)
+    school_provides = models.TextField(_("what the school provides"), blank=True)
+    # Internships.
+    sbb_required = models.BooleanField(_("SBB recognition required"), default=False)
+    # Teacher internships.
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("participating teacher"),
+    )
+    teacher_subject = models.CharField(_("the teacher's subject"), max_length=40, blank=True)
+    bring_back = models.TextField(_("what the teacher wants to bring back to class"), blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -495,3 +591,96 @@ class MatchMessage(models.Model):
                 self.Side.COORDINATOR: _("A coordinator"),
             }.get(self.side, _("Someone"))
         )
+
+
+def _attachment_name(instance: Attachment, filename: str) -> str:
+    # A random name: the uploader's file name never reaches the file system (DESIGN §3).
+    return f"attachments/{uuid.uuid4().hex}"
+
+
+class _AttachmentStorage(Storage):
+    """STORAGES["attachments"], looked up at each use rather than when the models load: the
+    storages are built from settings once, on first access, and model loading comes before a
+    test or a probe can adjust STORAGES."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(storages["attachments"], name)
+
+
+def attachment_storage() -> Storage:
+    return _AttachmentStorage()
+
+
+class Attachment(models.Model):
+    """A document of an internship or teacher-internship match (the praktijkovereenkomst, …).
+    Stored under a random name outside the static files, served by a permission-checked view."""
+
+    class Type(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+        ODT = "odt", "ODT"
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=attachment_storage, upload_to=_attachment_name, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    type = models.CharField(_("type"), max_length=4, choices=Type)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Placement(models.Model):
+    """One student's place on a confirmed internship match: a pseudonymous label chosen by the
+    school (never a pupil's name), the period and the hours per week (DESIGN §3)."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="placements")
+    label = models.CharField(_("label"), max_length=40)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "label"], name="placement_label_unique"),
+            models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="placement_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.starts_on}–{self.ends_on})"
+
+
+class TeacherReflection(models.Model):
+    """After a teacher internship, what the teacher will use in class; the monitor counts them."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="reflection")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("reflection"), validators=[MaxLengthValidator(4000)])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("teacher reflection")
+        verbose_name_plural = _("teacher reflections")
+
+    def __str__(self) -> str:
+        return f"reflection on match {self.match_id}"

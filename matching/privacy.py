@@ -8,13 +8,24 @@ thread then shows the author as "Someone from the school/company" (MatchMessage.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
 
 from accounts.models import User
 from accounts.privacy import register_anonymiser, register_collector
-from matching.models import BlockedPair, Feedback, Match, MatchMessage, Offer, Request
+from matching.models import (
+    Attachment,
+    BlockedPair,
+    Feedback,
+    Match,
+    MatchMessage,
+    Offer,
+    Placement,
+    Request,
+    TeacherReflection,
+)
 
 
 def _iso(value: Any) -> str | None:
@@ -61,6 +72,36 @@ def collect(user: User) -> dict[str, Any]:
         "offers_as_contact_person": list(
             Offer.objects.filter(contact_person=user).order_by("pk").values_list("pk", flat=True)
         ),
+        "requests_as_contact_person": list(
+            Request.objects.filter(contact_person=user).order_by("pk").values_list("pk", flat=True)
+        ),
+        "requests_as_participating_teacher": list(
+            Request.objects.filter(teacher=user).order_by("pk").values_list("pk", flat=True)
+        ),
+        "attachments_uploaded": [
+            {
+                "match": a.match_id,
+                "name": a.name,
+                "type": a.type,
+                "size": a.size,
+                "uploaded_at": _iso(a.created_at),
+            }
+            for a in Attachment.objects.filter(uploaded_by=user).order_by("created_at", "pk")
+        ],
+        "placements_recorded": [
+            {
+                "match": p.match_id,
+                "label": p.label,
+                "from": _iso(p.starts_on),
+                "until": _iso(p.ends_on),
+                "hours_per_week": p.hours_per_week,
+            }
+            for p in Placement.objects.filter(created_by=user).order_by("pk")
+        ],
+        "teacher_reflections": [
+            {"match": r.match_id, "text": r.text, "written_at": _iso(r.created_at)}
+            for r in TeacherReflection.objects.filter(teacher=user).order_by("pk")
+        ],
         "requests_created": [
             _listing(r)
             for r in Request.objects.filter(created_by=user).select_related("organisation").order_by("pk")
@@ -107,9 +148,19 @@ def collect(user: User) -> dict[str, Any]:
 
 def anonymise(user: User) -> None:
     """Nothing is deleted: the organisation's offers, requests, matches, messages and feedback stay,
-    pointing at the nameless account. Only the offers' contact person is cleared, so nobody is
+    pointing at the nameless account. Only the offers' and requests' contact person (and participating teacher) is cleared, so nobody is
     sent to a person who is gone."""
     Offer.objects.filter(contact_person=user).update(contact_person=None)
+    Request.objects.filter(contact_person=user).update(contact_person=None)
+    Request.objects.filter(teacher=user).update(teacher=None)
+
+
+def purge(*, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
+    """matching's part of the retention purge (DESIGN §6), called by the beat task: attachments
+    past ATTACHMENT_RETENTION_DAYS are removed, files included."""
+    from matching.services.documents import attachments_purge
+
+    return {"attachments": attachments_purge(now=now, limit=limit)}
 
 
 register_collector("matching", collect)

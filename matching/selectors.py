@@ -81,7 +81,14 @@ def matches_visible_to(user: User) -> QuerySet:
     """Matches of the person's organisations (either side), and for coordinators their provinces."""
     from matching.models import Match
 
-    rows = Match.objects.select_related("offer__organisation", "request__organisation")
+    rows = Match.objects.select_related(
+        "offer__organisation",
+        "request__organisation",
+        "offer__contact_person",
+        "request__contact_person",
+        "offer__created_by",
+        "request__created_by",
+    )
     if user.is_superuser:
         return rows
     org_ids = _member_org_ids(user)
@@ -109,14 +116,29 @@ def match_contacts_visible(user: User, match) -> bool:  # noqa: ANN001
     return match.status in ("confirmed", "completed", "evaluated", "not_held", "disputed")
 
 
+def listing_contact(listing: Offer | Request) -> User | None:
+    """The one person the other side may contact: the named contact person, else the creator while
+    still a member, else the organisation's first admin (DESIGN §3)."""
+    for person in (listing.contact_person, listing.created_by):
+        if person is not None and person.is_active:
+            return person
+    membership = (
+        Membership.objects.filter(organisation_id=listing.organisation_id, user__is_active=True)
+        .select_related("user")
+        .order_by("-is_admin", "pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
 def match_contacts(match) -> dict[str, list[dict[str, str]]]:  # noqa: ANN001
-    """The people of both sides, for a confirmed match."""
+    """One contact person per side, for a confirmed match: never every member of the organisation."""
     result: dict[str, list[dict[str, str]]] = {}
-    for side, org_id in (("school", match.request.organisation_id), ("company", match.offer.organisation_id)):
-        people = (
-            Membership.objects.filter(organisation_id=org_id).select_related("user").order_by("-is_admin")
+    for side, listing in (("school", match.request), ("company", match.offer)):
+        person = listing_contact(listing)
+        result[side] = (
+            [] if person is None else [{"name": person.name, "email": person.email, "phone": person.phone}]
         )
-        result[side] = [{"name": m.user.name, "email": m.user.email, "phone": m.user.phone} for m in people]
     return result
 
 
@@ -155,3 +177,25 @@ def _published_or_visible(visible: QuerySet[Offer], model: type[Offer], pk: int)
     if found is None:
         raise Http404
     return found
+
+
+def match_sides_of(user: User, match: Match) -> set[str]:
+    """ "school" and/or "company": the sides of the match the person belongs to."""
+    org_ids = _member_org_ids(user)
+    sides = set()
+    if match.request.organisation_id in org_ids:
+        sides.add("school")
+    if match.offer.organisation_id in org_ids:
+        sides.add("company")
+    return sides
+
+
+def offers_sbb_unchecked(user: User, *, include_checked: bool = False) -> QuerySet[Offer]:
+    """Offers stating an SBB leerbedrijf number, of companies in the coordinator's provinces,
+    whose recognition nobody has checked yet (oldest first)."""
+    rows = Offer.objects.exclude(sbb_number="").select_related("organisation")
+    if not include_checked:
+        rows = rows.filter(sbb_checked_at__isnull=True)
+    if not user.is_superuser:
+        rows = rows.filter(organisation__province__in=user.coordinator_provinces)
+    return rows.exclude(status="draft").order_by("created_at", "pk")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from matching import views
+from matching import document_views, views
 
 app_name = "matching"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("offers/<int:pk>/publish/", views.offer_publish, name="offer_publish"),
     path("offers/<int:pk>/close/", views.offer_close, name="offer_close"),
     path("offers/<int:pk>/reopen/", views.offer_reopen, name="offer_reopen"),
+    path("offers/<int:pk>/duplicate/", document_views.offer_duplicate, name="offer_duplicate"),
+    path("offers/sbb/", document_views.sbb_unchecked, name="sbb_unchecked"),
+    path("offers/<int:pk>/sbb-checked/", document_views.sbb_check, name="sbb_check"),
+    path("rollover/", document_views.rollover, name="rollover"),
     path("requests/", views.request_browse, name="request_browse"),
     path("requests/mine/", views.request_mine, name="request_mine"),
     path("requests/new/", views.request_create, name="request_create"),
@@ -23,4 +27,5 @@ urlpatterns = [
     path("requests/<int:pk>/publish/", views.request_publish, name="request_publish"),
     path("requests/<int:pk>/close/", views.request_close, name="request_close"),
     path("requests/<int:pk>/reopen/", views.request_reopen, name="request_reopen"),
+    path("requests/<int:pk>/duplicate/", document_views.request_duplicate, name="request_duplicate"),
 ]

@@ -62,7 +62,7 @@ class Side:
 
     @property
     def urls(self) -> dict[str, str]:
-        pages = ("browse", "mine", "create", "detail", "edit", "publish", "close", "reopen")
+        pages = ("browse", "mine", "create", "detail", "edit", "publish", "close", "reopen", "duplicate")
         return {page: f"matching:{self.prefix}_{page}" for page in pages}
 
     def url(self, page: str) -> str:

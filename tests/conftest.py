@@ -9,6 +9,7 @@ organisation; a platform admin.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -49,11 +50,22 @@ def _clear_cache() -> None:
         cache.clear()
 
 
+_ATTACHMENT_DIR = tempfile.mkdtemp(prefix="tp-attachments-")
+
+
 @pytest.fixture(autouse=True)
 def _isolation(request: pytest.FixtureRequest, settings: object) -> None:
     """Fresh cache (rate limits!) and in-process Celery, unless a test asks for the real worker."""
     _clear_cache()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # Uploaded documents go to a throw-away directory, never into the working tree.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": _ATTACHMENT_DIR},
+        },
+    }
     from config.celery_app import app
 
     eager = "worker" not in request.keywords

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import io
+import zipfile
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import CoordinatorRegion, Membership, Organisation, User
@@ -92,3 +96,38 @@ def make_coordinator(*provinces: str, **kwargs: object) -> User:
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, generate_totp_secret())
     return user
+
+
+# --- Uploads (issue 18) -----------------------------------------------------------------------
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def pdf_upload(name: str = "praktijkovereenkomst.pdf", size: int | None = None) -> SimpleUploadedFile:
+    """A real (minimal) PDF; `size` pads it to that many bytes."""
+    content = MINIMAL_PDF if size is None else MINIMAL_PDF + b"0" * (size - len(MINIMAL_PDF))
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def docx_upload(name: str = "pok.docx") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def odt_upload(name: str = "pok.odt") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def exe_upload(name: str = "pok.pdf") -> SimpleUploadedFile:
+    """A Windows executable header under a document's name."""
+    return SimpleUploadedFile(name, b"MZ\x90\x00\x03" + b"\x00" * 200, content_type="application/pdf")

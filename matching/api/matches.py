@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 
 from matching import selectors
 from matching.api.serializers import OrganisationBriefSerializer
-from matching.models import Match, MatchMessage
-from matching.services import matches, scheduling
+from matching.models import Attachment, Match, MatchMessage, Placement
+from matching.services import documents, matches, placements, scheduling
 from matching.services.messages import match_message_post
 
 
@@ -106,6 +109,35 @@ class MatchOutputSerializer(serializers.ModelSerializer):
         if not selectors.match_contacts_visible(user, match):
             return None
         return selectors.match_contacts(match)
+
+
+class AttachmentOutput(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="Download link; only the two sides and the coordinator."
+    )
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "type", "size", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        path = reverse("matches:attachment", args=[attachment.match_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="PDF, DOCX or ODT, at most 10 MB; the type is read from the content."
+    )
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Placement
+        fields = ["id", "label", "starts_on", "ends_on", "hours_per_week"]
+        read_only_fields = ["id"]
 
 
 class ReasonInput(serializers.Serializer):
@@ -294,3 +326,55 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data.is_valid(raise_exception=True)
         message = match_message_post(match=match, author=request.user, body=data.validated_data["body"])
         return Response(MatchMessageOutput(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], request=None, responses=AttachmentOutput(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentInput},
+        responses={
+            201: AttachmentOutput,
+            400: OpenApiResponse(description='{"file": [...]}: too large, or not a PDF, DOCX or ODT.'),
+            403: OpenApiResponse(description="You may see this match but not add to it."),
+            404: OpenApiResponse(description="No such match, or not yours to see."),
+        },
+        summary="Attach a document (internship and teacher-internship matches)",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        pagination_class=None,
+        filter_backends=[],
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def attachments(self, request: ApiRequest, pk: str | None = None) -> Response:
+        match = self.get_object()
+        if request.method == "GET":
+            return Response(
+                AttachmentOutput(match.attachments.all(), many=True, context={"request": request}).data
+            )
+        match = self._writable()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": [_("Choose a file to upload.")]}, status=status.HTTP_400_BAD_REQUEST)
+        attachment = documents.attachment_add(match=match, by=request.user, upload=upload)
+        return Response(
+            AttachmentOutput(attachment, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(methods=["GET"], request=None, responses=PlacementSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=PlacementSerializer,
+        responses={201: PlacementSerializer},
+        summary="Add one student's placement (school side, confirmed internship matches; no names)",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def placements(self, request: ApiRequest, pk: str | None = None) -> Response:
+        match = self.get_object()
+        if request.method == "GET":
+            return Response(PlacementSerializer(match.placements.all(), many=True).data)
+        match = self._writable()
+        data = PlacementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        placement = placements.placement_add(match=match, by=request.user, **data.validated_data)
+        return Response(PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)

@@ -4,8 +4,18 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import Membership, Organisation
-from matching.models import ContractType, ListingLanguage, Offer, Request
+from accounts.models import Membership, Organisation, User
+from matching.models import (
+    GROUP_SIZE_MAX,
+    ContractType,
+    LessonFormat,
+    ListingLanguage,
+    Offer,
+    Repeat,
+    Request,
+    Weekday,
+    WeekOfMonth,
+)
 from taxonomy.kinds import Kind
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
@@ -37,11 +47,48 @@ _LISTING_OUT = [
 ]
 
 
+# The kind-specific details (DESIGN §3), the same names in and out.
+OFFER_DETAIL_FIELDS = [
+    "max_group_size",
+    "duration_minutes",
+    "lesson_format",
+    "guest_brings",
+    "public_transport",
+    "wheelchair_accessible",
+    "duration_weeks",
+    "hours_per_week",
+    "allowance_per_month",
+    "bbl_wage_basis",
+    "supervisor_name",
+    "sbb_number",
+    "sbb_crebo",
+    "learning_goals",
+    "days",
+    "department",
+    "repeat",
+    "repeat_weekday",
+    "repeat_week",
+    "capacity_per_occurrence",
+]
+REQUEST_DETAIL_FIELDS = [
+    "contact_person",
+    "group_size",
+    "group_count",
+    "school_provides",
+    "sbb_required",
+    "teacher",
+    "teacher_subject",
+    "bring_back",
+]
+
+
 class OfferOutputSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     free = serializers.IntegerField(read_only=True)
     # Blank for every kind but internships; the schema must say so (DRF drops allow_blank on read-only).
     contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
+    lesson_format = serializers.ChoiceField(choices=LessonFormat.choices, allow_blank=True, read_only=True)
+    repeat = serializers.ChoiceField(choices=Repeat.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Offer
@@ -57,6 +104,8 @@ class OfferOutputSerializer(serializers.ModelSerializer):
             "contract_type",
             "sbb_recognised",
             "vog_date",
+            *OFFER_DETAIL_FIELDS,
+            "sbb_checked_at",
         ]
         read_only_fields = fields
 
@@ -78,6 +127,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "preferred_dates",
             "vog_required",
             "contract_type",
+            *REQUEST_DETAIL_FIELDS,
         ]
         read_only_fields = fields
 
@@ -115,6 +165,19 @@ class _ListingInput(serializers.Serializer):
             )
 
 
+def _member() -> serializers.PrimaryKeyRelatedField:
+    # Any user id parses; the service answers a field error unless they are a member.
+    return serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+
+
+def _group() -> serializers.IntegerField:
+    return serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=GROUP_SIZE_MAX)
+
+
+def _text(max_length: int | None = None) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, max_length=max_length)
+
+
 class OfferInputSerializer(_ListingInput):
     capacity = serializers.IntegerField(min_value=1, max_value=10000)
     online = serializers.BooleanField(required=False, default=False)
@@ -123,6 +186,33 @@ class OfferInputSerializer(_ListingInput):
     language = serializers.ChoiceField(choices=ListingLanguage.choices, required=False, default="nl")
     sbb_recognised = serializers.BooleanField(required=False, default=False)
     vog_date = serializers.DateField(required=False, allow_null=True, default=None)
+    contact_person = _member()
+    max_group_size = _group()
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=5, max_value=1440)
+    lesson_format = serializers.ChoiceField(choices=LessonFormat.choices, required=False, allow_blank=True)
+    guest_brings = _text()
+    public_transport = serializers.BooleanField(required=False)
+    wheelchair_accessible = serializers.BooleanField(required=False)
+    duration_weeks = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=104)
+    hours_per_week = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
+    allowance_per_month = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    bbl_wage_basis = _text(200)
+    supervisor_name = _text(200)
+    supervisor_email = serializers.EmailField(required=False, allow_blank=True)
+    supervisor_phone = _text(30)
+    sbb_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    sbb_crebo = serializers.ListField(child=serializers.RegexField(r"^\d{5}$"), required=False)
+    learning_goals = _text()
+    days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
+    department = _text(200)
+    repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, allow_blank=True)
+    repeat_weekday = serializers.ChoiceField(choices=Weekday.choices, required=False, allow_null=True)
+    repeat_week = serializers.ChoiceField(choices=WeekOfMonth.choices, required=False, allow_null=True)
+    capacity_per_occurrence = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=1000
+    )
 
 
 class RequestInputSerializer(_ListingInput):
@@ -135,3 +225,11 @@ class RequestInputSerializer(_ListingInput):
     contract_type = serializers.ChoiceField(
         choices=[ContractType.BOL, ContractType.BBL], required=False, allow_blank=True, default=""
     )
+    contact_person = _member()
+    group_size = _group()
+    group_count = _group()
+    school_provides = _text()
+    sbb_required = serializers.BooleanField(required=False)
+    teacher = _member()
+    teacher_subject = serializers.ChoiceField(choices=Subject.choices, required=False, allow_blank=True)
+    bring_back = _text()

@@ -49,6 +49,9 @@ OFFER_UPDATE = COMMON_UPDATE + [
     "vog_date",
     "sbb_recognised",
     "contract_type",
+    "max_group_size",
+    "sbb_number",
+    "sbb_crebo",
 ]
 REQUEST_UPDATE = COMMON_UPDATE + [
     "slots",
@@ -57,6 +60,8 @@ REQUEST_UPDATE = COMMON_UPDATE + [
     "wanted_until",
     "vog_required",
     "contract_type",
+    "group_size",
+    "sbb_required",
 ]
 
 

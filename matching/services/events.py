@@ -196,7 +196,30 @@ def confirmed(match: Match) -> None:
             "Both sides accepted. The contact details are now visible; the calendar invitation is attached."
         ),
         attachments=_invitation(match, cancel=False),
+        context={**_summary(match), **_practicalities(match)},
     )
+
+
+def _practicalities(match: Match) -> dict[str, object]:
+    """What the confirmation e-mail adds: the practicalities of both sides and the one contact
+    person of each (DESIGN §3). JSON-safe; the template translates the labels."""
+    from matching.selectors import match_contacts
+
+    offer, request = match.offer, match.request
+    return {
+        "practicalities": {
+            "group_size": request.group_size,
+            "group_count": request.group_count,
+            "school_provides": request.school_provides,
+            "max_group_size": offer.max_group_size,
+            "duration_minutes": offer.duration_minutes,
+            "lesson_format": offer.lesson_format,
+            "guest_brings": offer.guest_brings,
+            "public_transport": offer.public_transport,
+            "wheelchair_accessible": offer.wheelchair_accessible,
+        },
+        "contacts": match_contacts(match),
+    }
 
 
 def declined(match: Match, by_sides: set[str]) -> None:
@@ -395,4 +418,24 @@ def outcome_recorded(match: Match, by_sides: set[str]) -> None:
         recipients,
         lambda: _("Did it take place? %(title)s") % {"title": match.offer.title},
         body,
+    )
+
+
+def contact_changed(match: Match, *, side: str) -> None:
+    """A side named another contact person: the other side hears who it is now (and, once the
+    match is confirmed, sees their details on the match page)."""
+    listing = match.offer if side == "company" else match.request
+    person = listing.contact_person
+    name = (person.name or person.email) if person is not None else ""
+    _send(
+        match,
+        "match.contact_changed",
+        "matches",
+        _recipients(match, [_other(side)]),
+        lambda: _("New contact person: %(title)s") % {"title": match.offer.title},
+        lambda: (
+            _("%(organisation)s named %(name)s as the contact person for this activity.")
+            % {"organisation": listing.organisation.name, "name": name or _("nobody in particular")}
+        ),
+        object_key=f"{match.pk}:{side}:{listing.contact_person_id}:{listing.updated_at.timestamp()}",
     )

@@ -6,8 +6,9 @@ functions serves both; `offers.py` and `requests.py` expose the named entry poin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -20,7 +21,16 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation, User
 from accounts.validators import CREBO_RE
 from matching.matcher import runs
-from matching.models import ContractType, Listing, Offer, Request
+from matching.models import (
+    GROUP_SIZE_MAX,
+    ContractType,
+    Listing,
+    Match,
+    Offer,
+    Repeat,
+    Request,
+    WeekOfMonth,
+)
 from matching.services import scheduling
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
@@ -39,6 +49,28 @@ OFFER_FIELDS = COMMON_FIELDS + (
     "contract_type",
     "sbb_recognised",
     "vog_date",
+    "max_group_size",
+    "duration_minutes",
+    "lesson_format",
+    "guest_brings",
+    "public_transport",
+    "wheelchair_accessible",
+    "duration_weeks",
+    "hours_per_week",
+    "allowance_per_month",
+    "bbl_wage_basis",
+    "supervisor_name",
+    "supervisor_email",
+    "supervisor_phone",
+    "sbb_number",
+    "sbb_crebo",
+    "learning_goals",
+    "days",
+    "department",
+    "repeat",
+    "repeat_weekday",
+    "repeat_week",
+    "capacity_per_occurrence",
 )
 REQUEST_FIELDS = COMMON_FIELDS + (
     "slots",
@@ -48,7 +80,32 @@ REQUEST_FIELDS = COMMON_FIELDS + (
     "preferred_dates",
     "vog_required",
     "contract_type",
+    "contact_person",
+    "group_size",
+    "group_count",
+    "school_provides",
+    "sbb_required",
+    "teacher",
+    "teacher_subject",
+    "bring_back",
 )
+TEXT_FIELDS = (
+    "title",
+    "description",
+    "preferred_dates",
+    "guest_brings",
+    "school_provides",
+    "bbl_wage_basis",
+    "supervisor_name",
+    "supervisor_email",
+    "supervisor_phone",
+    "sbb_number",
+    "learning_goals",
+    "department",
+    "bring_back",
+    "teacher_subject",
+)
+SBB_NUMBER_RE = re.compile(r"^\d{9}$")
 
 
 def _fields_for(model: type[Listing]) -> tuple[str, ...]:
@@ -86,22 +143,24 @@ def _apply(listing: Listing, data: dict[str, Any]) -> None:
         elif name == "subjects":
             value = _codes(value, SUBJECT_ORDER, "subjects")
             listing.subjects_mask = subjects_mask(value)
-        elif name == "crebo":
+        elif name in ("crebo", "sbb_crebo"):
             value = sorted(set(value or []))
             bad = [code for code in value if not CREBO_RE.match(str(code))]
             if bad:
                 raise ValidationError(
-                    {"crebo": _("A crebo qualification code has five digits, for example 25604.")}
+                    {name: _("A crebo qualification code has five digits, for example 25604.")}
                 )
-        elif name in ("title", "description", "preferred_dates"):
+        elif name in TEXT_FIELDS:
             value = (value or "").strip()
-        elif name == "contract_type":
+        elif name in ("contract_type", "lesson_format", "repeat"):
             value = value or ""
         setattr(listing, name, value)
 
 
 def _validate(listing: Listing) -> None:
     errors: dict[str, list[str]] = {}
+    if isinstance(listing, Offer):
+        _validate_repeat(listing, errors)
     if listing.kind not in Kind.values:
         errors.setdefault("kind", []).append(_("Choose a kind of activity."))
     if not listing.title:
@@ -135,8 +194,66 @@ def _validate(listing: Listing) -> None:
         errors.setdefault("contract_type", []).append(_("Choose BOL or BBL."))
     if isinstance(listing, Offer) and listing.online and listing.kind not in (Kind.GUEST_LESSON,):
         errors.setdefault("online", []).append(_("Only guest lessons can be given online."))
+    for name in ("max_group_size", "group_size", "group_count"):
+        value = getattr(listing, name, None)
+        if value is not None and not 1 <= value <= GROUP_SIZE_MAX:
+            errors.setdefault(name, []).append(
+                _("Give a number from 1 to %(max)s.") % {"max": GROUP_SIZE_MAX}
+            )
+    if getattr(listing, "sbb_number", "") and not SBB_NUMBER_RE.match(listing.sbb_number):
+        errors.setdefault("sbb_number", []).append(_("An SBB leerbedrijf number has exactly 9 digits."))
+    for name in ("contact_person", "teacher"):
+        person = getattr(listing, f"{name}_id", None)
+        if (
+            person is not None
+            and not Membership.objects.filter(
+                user_id=person, organisation_id=listing.organisation_id
+            ).exists()
+        ):
+            errors.setdefault(name, []).append(_("Choose a member of your organisation."))
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_repeat(offer: Offer, errors: dict[str, list[str]]) -> None:
+    """A repeating offer states its rhythm and its capacity per occurrence; the total capacity
+    (what the matcher and the constraints count) is that times the occurrences in its window."""
+    if not offer.repeat:
+        offer.repeat_weekday = offer.repeat_week = offer.capacity_per_occurrence = None
+        return
+    if offer.repeat_weekday is None:
+        errors.setdefault("repeat_weekday", []).append(_("Choose the weekday it repeats on."))
+    if offer.repeat == Repeat.MONTHLY and offer.repeat_week is None:
+        errors.setdefault("repeat_week", []).append(_("Choose which week of the month."))
+    if not offer.capacity_per_occurrence:
+        offer.capacity_per_occurrence = offer.capacity or 1
+    if errors or not (offer.available_from and offer.available_until):
+        return
+    count = len(offer_occurrences(offer))
+    if count == 0:
+        errors.setdefault("repeat_weekday", []).append(
+            _("This rhythm has no day inside the available dates.")
+        )
+        return
+    offer.capacity = offer.capacity_per_occurrence * count
+
+
+def offer_occurrences(offer: Offer) -> list[date]:
+    """The days a repeating offer takes place inside its window ("every first Tuesday")."""
+    if not offer.repeat or offer.repeat_weekday is None:
+        return []
+    day = offer.available_from + timedelta(days=(offer.repeat_weekday - offer.available_from.weekday()) % 7)
+    days: list[date] = []
+    while day <= offer.available_until:
+        if offer.repeat == Repeat.WEEKLY:
+            days.append(day)
+        else:
+            week = (day.day - 1) // 7 + 1
+            last = (day + timedelta(days=7)).month != day.month
+            if week == offer.repeat_week or (offer.repeat_week == WeekOfMonth.LAST and last):
+                days.append(day)
+        day += timedelta(days=7)
+    return days
 
 
 def _until_field(listing: Listing) -> str:
@@ -165,7 +282,7 @@ def listing_create[L: (Offer, Request)](
         )
     _check_member(by, organisation)
     listing = model(organisation=organisation, created_by=by, status="draft")
-    if model is Offer and "contact_person" not in data and by is not None:
+    if "contact_person" not in data and by is not None:
         data["contact_person"] = by
     _apply(listing, data)
     _validate(listing)
@@ -188,12 +305,26 @@ def listing_update[L: (Offer, Request)](
         raise ValidationError(_("Reopen it before you change it."))
     if "kind" in data and data["kind"] != listing.kind and listing.committed:
         raise ValidationError({"kind": _("The kind cannot change while there are matches.")})
+    contact_before = listing.contact_person_id
     _apply(listing, data)
     _validate(listing)
     listing.save()
+    if listing.contact_person_id != contact_before:
+        _tell_contact_changed(listing)
     if queue_run:
         _queue_run(listing)
     return listing
+
+
+def _tell_contact_changed(listing: Listing) -> None:
+    from matching.services import events
+
+    field = "offer" if isinstance(listing, Offer) else "request"
+    live = Match.objects.filter(**{field: listing}, status__in=Match.COMMITTING).select_related(
+        "offer__organisation", "request__organisation", "offer__contact_person", "request__contact_person"
+    )
+    for match in live:
+        events.contact_changed(match, side="company" if field == "offer" else "school")
 
 
 def _check_publishable(listing: Listing) -> None:
@@ -211,6 +342,8 @@ def _check_publishable(listing: Listing) -> None:
         internship_levels = {c for c in LEVEL_ORDER if c.startswith(("vmbo", "mbo", "hbo"))}
         if not set(listing.levels) & internship_levels:
             errors["levels"] = [_("Internships are for vmbo, mbo or hbo students.")]
+        if isinstance(listing, Offer) and not listing.contract_type:
+            errors["contract_type"] = [_("Say whether the internship is BOL, BBL or both.")]
     if not listing.description and listing.external_id is None:
         errors["description"] = [_("Describe what it is about, so the other side knows what to expect.")]
     if errors:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
 from accounts.models import Organisation, User
 from matching.models import Offer
 from matching.services import listings
@@ -27,3 +31,21 @@ def offer_close(*, offer: Offer, by: User | None) -> Offer:
 
 def offer_reopen(*, offer: Offer, by: User | None) -> Offer:
     return listings.listing_reopen(offer, by=by)
+
+
+def offer_duplicate(*, offer: Offer, by: User | None) -> Offer:
+    from matching.services.copies import listing_duplicate
+
+    return listing_duplicate(offer, by=by)
+
+
+@transaction.atomic
+def offer_sbb_mark_checked(*, offer: Offer, by: User) -> Offer:
+    """A coordinator of the company's province checked the SBB recognition in the SBB register."""
+    if not (by.is_superuser or offer.organisation.province in by.coordinator_provinces):
+        raise PermissionDenied
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer.sbb_checked_at = timezone.localdate()
+    offer.sbb_checked_by = by
+    offer.save(update_fields=["sbb_checked_at", "sbb_checked_by", "updated_at"])
+    return offer

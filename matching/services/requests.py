@@ -27,3 +27,9 @@ def request_close(*, request: Request, by: User | None) -> Request:
 
 def request_reopen(*, request: Request, by: User | None) -> Request:
     return listings.listing_reopen(request, by=by)
+
+
+def request_duplicate(*, request: Request, by: User | None) -> Request:
+    from matching.services.copies import listing_duplicate
+
+    return listing_duplicate(request, by=by)

@@ -159,11 +159,26 @@ class BreakdownOutputSerializer(serializers.Serializer):
     per_year = YearCountOutputSerializer(many=True)
 
 
+class TeacherSubjectOutputSerializer(serializers.Serializer):
+    subject = serializers.CharField(help_text="Subject code; empty when not stated.")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TeacherInternshipsOutputSerializer(serializers.Serializer):
+    teachers = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Teachers who wrote a reflection after a teacher internship, per school year in `years`.",
+    )
+    by_subject = TeacherSubjectOutputSerializer(many=True, help_text="For the last school year.")
+
+
 class RegionOutputSerializer(ScopeOutputSerializer):
     years = YearFiguresOutputSerializer(many=True)
     schools_by_level = BreakdownOutputSerializer(many=True)
     companies_by_sector = BreakdownOutputSerializer(many=True)
     activities_by_kind = BreakdownOutputSerializer(many=True)
+    teacher_internships = TeacherInternshipsOutputSerializer()
 
 
 class MonitorOutputSerializer(serializers.Serializer):

@@ -567,10 +567,43 @@ def _monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
                     SECTOR_CHOICES, figures, years, count_key="active_sector", total_key="companies_sector"
                 ),
                 "activities_by_kind": _kind_rows(figures, years),
+                "teacher_internships": teachers_reached(region.provinces, years),
             }
         )
     return {
         "years": years,
         "year_labels": [school_year_label(y) for y in years],
         "regions": result,
+    }
+
+
+def teachers_reached(provinces: Iterable[str], years: Sequence[int]) -> dict[str, Any]:
+    """Docentstages (goal 7): teachers who wrote a reflection after a teacher internship of a
+    school in `provinces`, per school year, and per subject for the last of `years`."""
+    from matching.models import TeacherReflection
+
+    first, _last = school_year_bounds(years[0])
+    rows = TeacherReflection.objects.filter(
+        match__school__province__in=list(provinces), match__offer__kind=Kind.TEACHER_INTERNSHIP
+    ).values_list(
+        "match__activity_date", "match__confirmed_at", "teacher_id", "match__request__teacher_subject"
+    )
+    per_year: dict[int, set] = {y: set() for y in years}
+    subjects: Counter[str] = Counter()
+    for day, confirmed_at, teacher, subject in rows:
+        when = day or (confirmed_at.date() if confirmed_at else None)
+        if when is None or when < first:
+            continue
+        year = school_year_of(when)
+        if year in per_year:
+            per_year[year].add(teacher)
+            if year == years[-1]:
+                subjects[subject or ""] += 1
+    labels = dict(Subject.choices)
+    return {
+        "teachers": [len(per_year[y]) for y in years],
+        "by_subject": [
+            {"subject": code, "label": str(labels.get(code, code) or _("Subject unknown")), "count": n}
+            for code, n in sorted(subjects.items(), key=lambda item: (-item[1], item[0]))
+        ],
     }

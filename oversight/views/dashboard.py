@@ -278,6 +278,7 @@ def monitor(request: HttpRequest) -> HttpResponse:
             (_("… girls"), [g["girls"] for g in genders]),
             (_("… boys"), [g["boys"] for g in genders]),
             (_("… other or unknown"), [g["other_or_unknown"] for g in genders]),
+            (_("Teachers reached (docentstage reflections)"), region["teacher_internships"]["teachers"]),
         ]
         regions.append({**region, "charts": _region_charts(region, figures["year_labels"]), "yoy": yoy})
     context = {"form": form, "year_labels": figures["year_labels"], "regions": regions}

@@ -83,7 +83,7 @@ def breaking(rule: str, road: str, cast, near, far) -> Pair:
     elif rule == "dates":
         request_kw.update(wanted_from=LATER + timedelta(days=10), wanted_until=LATER + timedelta(days=40))
     elif rule == "crebo":
-        offer_kw.update(internship, crebo=["25180"])
+        offer_kw.update(internship, crebo=["25180"], contract_type="both")
         request_kw.update(internship, crebo=["25181"])
     elif rule == "vog":
         request_kw["vog_required"] = True

@@ -22,7 +22,14 @@ LIST = reverse("oversight:conduct_list")
 @pytest.fixture
 def match(cast):
     return matches.match_propose(
-        offer=open_offer(cast.company, cast.hr, kind="internship", levels=["vmbo-t"], title="Stage techniek"),
+        offer=open_offer(
+            cast.company,
+            cast.hr,
+            kind="internship",
+            levels=["vmbo-t"],
+            title="Stage techniek",
+            contract_type="bol",
+        ),
         request=open_request(cast.school, cast.teacher, kind="internship", levels=["vmbo-t"], title="Stages"),
     )
 

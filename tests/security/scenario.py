@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from accounts.models import AuditEntry, Invitation, Membership, Organisation, User
 from accounts.services import audit_record, invitation_create
-from matching.models import Match, MatchMessage, Offer, Request
+from matching.models import Attachment, Match, MatchMessage, Offer, Request
 from matching.services import listings, matches
+from matching.services.documents import attachment_add
 from matching.services.messages import match_message_post
 from notifications.models import Notification
 from notifications.services import notify
@@ -27,7 +28,7 @@ from oversight.models import ConductReport, PlacementRecord
 from oversight.services.conduct import conduct_report_create
 from oversight.services.placements import placement_record_set
 from tests.conftest import Cast
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, pdf_upload
 from tests.matching.helpers import LATER, SOON, open_offer, open_request, weekday_after
 
 
@@ -68,6 +69,7 @@ class Scenario:
     report: ConductReport
     far_report: ConductReport
     placement: PlacementRecord
+    attachment: Attachment  # a PDF on `confirmed`
 
 
 def _draft(model: type[Offer] | type[Request], org: Organisation, by: User, **over: object):
@@ -105,7 +107,13 @@ def build_scenario(cast: Cast) -> Scenario:
     company, school, hr, teacher = cast.company, cast.school, cast.hr, cast.teacher
     offer = open_offer(company, hr, title="Gastles Robotica Demcon", capacity=3)
     intern_offer = open_offer(
-        company, hr, kind="internship", levels=["vmbo-t"], title="Stage Mechatronica Demcon"
+        company,
+        hr,
+        kind="internship",
+        levels=["vmbo-t"],
+        title="Stage Mechatronica Demcon",
+        contract_type="bol",
+        sbb_number="100200300",
     )
     draft_offer = _draft(Offer, company, hr, title="Conceptaanbod Demcon")
     closed_offer = listings.listing_close(open_offer(company, hr, title="Gesloten Aanbod Demcon"), by=hr)
@@ -175,6 +183,7 @@ def build_scenario(cast: Cast) -> Scenario:
         description="Melding Over Hoogbouw",
     )
     placement = placement_record_set(match=confirmed, by=teacher, girls=1, boys=0, other_or_unknown=0)
+    attachment = attachment_add(match=confirmed, by=hr, upload=pdf_upload("POK Demcon.pdf"))
 
     return Scenario(
         cast=cast,
@@ -212,4 +221,5 @@ def build_scenario(cast: Cast) -> Scenario:
         report=report,
         far_report=far_report,
         placement=placement,
+        attachment=attachment,
     )

@@ -35,7 +35,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from rest_framework.test import APIClient
 
 from accounts.models import Invitation, Membership, Organisation
-from matching.models import Match, MatchMessage, Offer, Request
+from matching.models import Attachment, Match, MatchMessage, Offer, Placement, Request, TeacherReflection
 from notifications.models import Notification
 from oversight.models import ConductReport, PlacementRecord
 from tests.matching.helpers import LATER, SOON, weekday_after
@@ -701,6 +701,78 @@ ROWS: dict[str, list[Check]] = {
             pk=Ref("request2"),
         ),
     ],
+    # --- issue 18: documents, placements, reflection, copies, roll-over, SBB checks ---
+    "matches:attachment": [
+        GET(
+            "matches:attachment",
+            access(web, 200, write=MATCH["write"] + MATCH["read"]),
+            pk=Ref("confirmed"),
+            attachment_id=Ref("attachment"),
+        )
+    ],
+    "matches:attachment_upload": [
+        POST(
+            "matches:attachment_upload",
+            SIDES_ONLY,
+            keeps=lambda s: list(Attachment.objects.values_list("pk", "name")),
+            pk=Ref("confirmed"),
+        )
+    ],
+    "matches:placement_add": [
+        POST(
+            "matches:placement_add",
+            access(web, 302, write=SCHOOL, read=("hr", *OOST_READERS)),
+            lambda s: {
+                "label": "Leerling A",
+                "starts_on": MIDDLE.isoformat(),
+                "ends_on": LATER.isoformat(),
+                "hours_per_week": "32",
+            },
+            keeps=lambda s: list(Placement.objects.values_list("pk")),
+            keeps_for=("hr", *OOST_READERS, "other_member", "coordinator_elsewhere", "anonymous"),
+            pk=Ref("confirmed"),
+        )
+    ],
+    # An internship has no reflection: refused for everyone who may see the match.
+    "matches:reflection": [
+        POST(
+            "matches:reflection",
+            access(web, 403, write=(), read=(*MATCH["write"], *MATCH["read"])),
+            {"text": "Ingebroken Reflectie"},
+            keeps=lambda s: list(TeacherReflection.objects.values_list("pk")),
+            pk=Ref("confirmed"),
+        )
+    ],
+    "matching:offer_duplicate": [
+        POST(
+            "matching:offer_duplicate",
+            access(web, 302, **OPEN_OFFER),
+            keeps=lambda s: Offer.objects.count(),
+            pk=Ref("offer"),
+        )
+    ],
+    "matching:request_duplicate": [
+        POST(
+            "matching:request_duplicate",
+            access(web, 302, **OPEN_REQUEST),
+            keeps=lambda s: Request.objects.count(),
+            pk=Ref("request"),
+        )
+    ],
+    "matching:rollover": [
+        GET("matching:rollover", web(403, teacher=200, school_admin=200, hr=200, other_member=200))
+    ],
+    "matching:sbb_unchecked": [
+        GET("matching:sbb_unchecked", coordinator_page(), shows={"coordinator": ("100200300",)})
+    ],
+    "matching:sbb_check": [
+        POST(
+            "matching:sbb_check",
+            coordinator_object(302),
+            keeps=row_of(Offer, "intern_offer"),
+            pk=Ref("intern_offer"),
+        )
+    ],
     # --- notifications (web) ---
     "notifications:inbox": [
         GET("notifications:inbox", web(200), shows={"teacher": ("Notitie Voor Docent",)})
@@ -1193,6 +1265,41 @@ ROWS: dict[str, list[Check]] = {
             {"body": "Ingebroken Bericht"},
             keeps=messages_of("proposed"),
             pk=Ref("proposed"),
+        ),
+    ],
+    "api:match-attachments": [
+        GET(
+            "api:match-attachments",
+            access(api, 200, write=MATCH["write"] + MATCH["read"]),
+            pk=Ref("confirmed"),
+            shows={"hr": ("POK Demcon.pdf",)},
+        ),
+        # JSON instead of multipart: the sides are told so (415); the rest never get that far.
+        POST(
+            "api:match-attachments",
+            access(api, 415, **MATCH),
+            keeps=lambda s: list(Attachment.objects.values_list("pk")),
+            pk=Ref("confirmed"),
+        ),
+    ],
+    "api:match-placements": [
+        GET(
+            "api:match-placements",
+            access(api, 200, write=MATCH["write"] + MATCH["read"]),
+            pk=Ref("confirmed"),
+        ),
+        POST(
+            "api:match-placements",
+            access(api, 201, write=SCHOOL, read=("hr", *OOST_READERS)),
+            lambda s: {
+                "label": "Leerling B",
+                "starts_on": MIDDLE.isoformat(),
+                "ends_on": LATER.isoformat(),
+                "hours_per_week": 32,
+            },
+            keeps=lambda s: list(Placement.objects.values_list("pk")),
+            keeps_for=("hr", *OOST_READERS, "other_member", "coordinator_elsewhere", "anonymous"),
+            pk=Ref("confirmed"),
         ),
     ],
     "api:notification-list": [

@@ -14,10 +14,10 @@ def user_organisations(user: User) -> QuerySet[Organisation]:
 
 
 def user_membership(user: User) -> Membership | None:
-    """The person's current organisation membership (the first one; most people have one)."""
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.select_related("organisation").filter(user=user).order_by("created_at").first()
+    """The membership of the person's active organisation (accounts.access)."""
+    from accounts import access
+
+    return access.active_membership(user)
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:

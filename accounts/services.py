@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import signals
-from accounts.models import AuditEntry, CoordinatorRegion, Invitation, Membership, Organisation, User
+from accounts.models import (
+    ApiToken,
+    AuditEntry,
+    CoordinatorRegion,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 from accounts.validators import normalise_brin, normalise_kvk, validate_brin, validate_kvk
 from taxonomy.levels import LEVEL_ORDER, sort_levels
 from taxonomy.places import get_place
@@ -425,7 +433,6 @@ def _anonymise(user: User, *, by: User | None) -> None:
     transaction and has checked the admin hand-over."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-    from rest_framework.authtoken.models import Token
 
     from accounts import privacy
 
@@ -443,7 +450,7 @@ def _anonymise(user: User, *, by: User | None) -> None:
     )
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     Membership.objects.filter(user=user).delete()
     coordinator_set_provinces(user=user, provinces=[], by=by)
     user.groups.clear()

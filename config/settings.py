@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "accounts.middleware.CoordinatorTwoFactorMiddleware",
+    "accounts.access.ActiveOrganisationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -227,9 +228,10 @@ SECURE_CSP = {
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        # DRF's token authentication, plus the coordinators' two-factor rule.
-        "accounts.api.authentication.TwoFactorTokenAuthentication",
+        # Both bind the request's active organisation (accounts/access.py).
+        "accounts.api.authentication.ActiveOrganisationSessionAuthentication",
+        # Personal tokens (hashed, revocable), plus the two-factor rule for coordinators/staff.
+        "accounts.api.authentication.PersonalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

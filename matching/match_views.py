@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from accounts.models import Membership
 from matching import selectors
 from matching.forms import MatchMessageForm
@@ -60,7 +61,7 @@ TAB_ORDER = {
 
 
 def _org_ids(request: HttpRequest) -> list[int]:
-    return list(Membership.objects.filter(user=request.user).values_list("organisation_id", flat=True))
+    return access.acting_org_ids(request.user)
 
 
 def _awaiting_me(org_ids: list[int]) -> Q:

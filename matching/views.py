@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import user_membership
+from accounts import access
+from accounts.models import Organisation, User
 from matching import selectors
 from matching.forms import BrowseForm, ListingForm, OfferForm, RequestForm
 from matching.models import Offer, Request
@@ -102,19 +102,13 @@ def _add_service_errors(form: ListingForm, exc: ValidationError) -> None:
 
 
 def _own_organisation(user: User, kind: str) -> Organisation | None:
-    """The user's organisation of this kind (most people have exactly one organisation)."""
-    membership = (
-        Membership.objects.select_related("organisation")
-        .filter(user=user, organisation__kind=kind)
-        .order_by("created_at")
-        .first()
-    )
-    return membership.organisation if membership else None
+    """The active organisation when it is of this kind (accounts.access)."""
+    active = access.active_organisation(user)
+    return active if active is not None and active.kind == kind else None
 
 
 def _viewer_organisation(user: User) -> Organisation | None:
-    membership = user_membership(user)
-    return membership.organisation if membership else None
+    return access.active_organisation(user)
 
 
 def _distance_km(origin: Organisation | None, listing: Listing) -> float | None:
@@ -349,7 +343,7 @@ def _counterparts(user, side: Side, listing, is_member: bool) -> list:  # noqa: 
 
     from matching.models import Offer, Request
 
-    own = Membership.objects.filter(user=user).values("organisation_id")
+    own = access.acting_org_ids(user)
     if side.is_offer:
         return list(
             Request.objects.filter(

@@ -4,7 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import Membership, Organisation
+from accounts import access
+from accounts.models import Organisation
 from matching.models import ContractType, ListingLanguage, Offer, Request
 from taxonomy.kinds import Kind
 from taxonomy.levels import Level
@@ -88,7 +89,7 @@ class _ListingInput(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Your organisation (defaults to your first one). Only organisations you belong to.",
+        help_text="Your active organisation (the default; see X-Organisation).",
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
@@ -111,7 +112,7 @@ class _ListingInput(serializers.Serializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                pk__in=Membership.objects.filter(user=request.user).values("organisation_id")
+                pk__in=access.acting_org_ids(request.user)
             )
 
 

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, User
+from accounts import access
+from accounts.models import Organisation, User
 from accounts.validators import CREBO_RE
 from matching.models import ContractType, Listing, Offer, Request
 from taxonomy.kinds import Kind
@@ -64,7 +65,7 @@ def _expected_kind(model: type[Listing]) -> str:
 def _check_member(user: User | None, organisation: Organisation) -> None:
     if user is None:  # system callers (bulk load, tests of services) pass no user
         return
-    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+    if not access.is_member(user, organisation):
         raise PermissionDenied
 
 

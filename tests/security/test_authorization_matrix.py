@@ -38,6 +38,7 @@ from accounts.models import Invitation, Membership, Organisation
 from matching.models import Match, MatchMessage, Offer, Request
 from notifications.models import Notification
 from oversight.models import ConductReport, PlacementRecord
+from tests.factories import make_api_token
 from tests.matching.helpers import LATER, SOON
 from tests.security.scenario import Scenario, build_scenario
 
@@ -1546,12 +1547,13 @@ def test_coordinator_without_two_factor_is_sent_to_set_it_up(client, scenario, c
 
 
 def test_coordinator_without_two_factor_gets_403_from_the_api(scenario, coordinator_without_2fa):
-    from rest_framework.authtoken.models import Token
 
     session = APIClient()
     session.force_login(coordinator_without_2fa)
     token = APIClient()
-    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=coordinator_without_2fa).key}")
+    token.credentials(
+        HTTP_AUTHORIZATION=f"Token {make_api_token(coordinator_without_2fa, two_factor_session=False)}"
+    )
     for client in (session, token):
         for path in ("/api/v1/organisations/", "/api/v1/matches/", "/api/v1/reports/kpis/"):
             response = client.get(path)

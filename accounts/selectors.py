@@ -54,3 +54,28 @@ def invitations_open_for(user: User) -> QuerySet[Invitation]:
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     )
+
+
+def organisations_search(query: str, *, limit: int = 20) -> QuerySet[Organisation]:
+    """Existing organisations by name, place, BRIN code or KvK number (at least 2 characters),
+    for someone signing up who may find their school or company already there."""
+    from django.db.models import Q
+
+    query = (query or "").strip()
+    if len(query) < 2:
+        return Organisation.objects.none()
+    registry = query.upper().replace(" ", "")
+    return Organisation.objects.filter(
+        Q(name__icontains=query) | Q(place__iexact=query) | Q(brin=registry) | Q(kvk=registry)
+    ).order_by("-verified_at", "name")[:limit]
+
+
+def organisation_by_registry(*, kind: str, brin: str | None, kvk: str | None) -> Organisation | None:
+    """The organisation already registered with this BRIN code (schools) or KvK number."""
+    from accounts.validators import normalise_brin, normalise_kvk
+
+    if kind == Organisation.Kind.SCHOOL and brin:
+        return Organisation.objects.filter(brin=normalise_brin(brin)).first()
+    if kind == Organisation.Kind.COMPANY and kvk:
+        return Organisation.objects.filter(kvk=normalise_kvk(kvk)).first()
+    return None

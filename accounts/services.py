@@ -19,6 +19,7 @@ from accounts.models import (
     AuditEntry,
     CoordinatorRegion,
     Invitation,
+    JoinRequest,
     Membership,
     Organisation,
     User,
@@ -60,7 +61,7 @@ def audit_record(
     )
 
 
-def _clean_codes(values: Iterable[str], allowed: Iterable[str], field: str) -> list[str]:
+def codes_clean(values: Iterable[str], allowed: Iterable[str], field: str) -> list[str]:
     allowed_set = set(allowed)
     values = list(dict.fromkeys(values))
     unknown = [v for v in values if v not in allowed_set]
@@ -69,7 +70,7 @@ def _clean_codes(values: Iterable[str], allowed: Iterable[str], field: str) -> l
     return values
 
 
-def _apply_place(
+def place_apply(
     org: Organisation, *, place: str, province: str | None, latitude: float | None, longitude: float | None
 ) -> None:
     found = get_place(place, province)
@@ -92,7 +93,17 @@ def _apply_place(
         org.latitude, org.longitude = found.lat, found.lon
 
 
-def _apply_registry(org: Organisation, *, brin: str | None, kvk: str | None) -> None:
+def _registered_message(existing: Organisation, label: str) -> str:
+    if existing.is_verified:
+        return _(
+            "%(name)s in %(place)s is already registered with this %(label)s. Ask to join it instead."
+        ) % {"name": existing.name, "place": existing.place, "label": label}
+    return _(
+        "An organisation with this %(label)s is already registered. Ask its admin for an invitation."
+    ) % {"label": label}
+
+
+def registry_apply(org: Organisation, *, brin: str | None, kvk: str | None) -> None:
     if org.kind == Organisation.Kind.SCHOOL:
         org.brin = normalise_brin(brin or "")
         org.kvk = None
@@ -102,7 +113,7 @@ def _apply_registry(org: Organisation, *, brin: str | None, kvk: str | None) -> 
             raise ValidationError({"brin": exc.messages}) from exc
         clash = Organisation.objects.filter(brin=org.brin).exclude(pk=org.pk)
         if clash.exists():
-            raise ValidationError({"brin": _("A school with this BRIN code is already registered.")})
+            raise ValidationError({"brin": _registered_message(clash.get(), _("BRIN code"))})
     else:
         org.kvk = normalise_kvk(kvk or "")
         org.brin = None
@@ -112,7 +123,7 @@ def _apply_registry(org: Organisation, *, brin: str | None, kvk: str | None) -> 
             raise ValidationError({"kvk": exc.messages}) from exc
         clash = Organisation.objects.filter(kvk=org.kvk).exclude(pk=org.pk)
         if clash.exists():
-            raise ValidationError({"kvk": _("A company with this KvK number is already registered.")})
+            raise ValidationError({"kvk": _registered_message(clash.get(), _("KvK number"))})
 
 
 @transaction.atomic
@@ -136,10 +147,10 @@ def organisation_create(
     if kind not in Organisation.Kind.values:
         raise ValidationError({"kind": _("Choose school or company.")})
     org = Organisation(kind=kind, name=name.strip(), description=description, website=website)
-    _apply_place(org, place=place, province=province, latitude=latitude, longitude=longitude)
-    _apply_registry(org, brin=brin, kvk=kvk)
-    org.levels = sort_levels(_clean_codes(levels, LEVEL_ORDER, "levels"))
-    org.sectors = _clean_codes(sectors, SUBJECT_ORDER, "sectors")
+    place_apply(org, place=place, province=province, latitude=latitude, longitude=longitude)
+    registry_apply(org, brin=brin, kvk=kvk)
+    org.levels = sort_levels(codes_clean(levels, LEVEL_ORDER, "levels"))
+    org.sectors = codes_clean(sectors, SUBJECT_ORDER, "sectors")
     if org.is_school and not org.levels:
         raise ValidationError({"levels": _("Choose at least one level your school offers.")})
     org.full_clean()
@@ -159,7 +170,7 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: objec
         if simple in fields:
             setattr(org, simple, str(fields[simple] or "").strip())
     if "place" in fields:
-        _apply_place(
+        place_apply(
             org,
             place=str(fields["place"]),
             province=fields.get("province"),  # type: ignore[arg-type]
@@ -168,16 +179,16 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: objec
         )  # type: ignore[arg-type]
     old_registry = org.registry_number
     if "brin" in fields or "kvk" in fields:
-        _apply_registry(org, brin=fields.get("brin"), kvk=fields.get("kvk"))  # type: ignore[arg-type]
+        registry_apply(org, brin=fields.get("brin"), kvk=fields.get("kvk"))  # type: ignore[arg-type]
         if org.registry_number != old_registry and org.verified_at:
             org.verified_at = None
             org.verified_by = None
     if "levels" in fields:
-        org.levels = sort_levels(_clean_codes(fields["levels"], LEVEL_ORDER, "levels"))  # type: ignore[arg-type]
+        org.levels = sort_levels(codes_clean(fields["levels"], LEVEL_ORDER, "levels"))  # type: ignore[arg-type]
         if org.is_school and not org.levels:
             raise ValidationError({"levels": _("Choose at least one level your school offers.")})
     if "sectors" in fields:
-        org.sectors = _clean_codes(fields["sectors"], SUBJECT_ORDER, "sectors")  # type: ignore[arg-type]
+        org.sectors = codes_clean(fields["sectors"], SUBJECT_ORDER, "sectors")  # type: ignore[arg-type]
     org.full_clean()
     org.save()
     return org
@@ -244,17 +255,52 @@ def membership_is_admin(*, user: User, organisation: Organisation) -> bool:
     return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
 
 
+def _may_invite(by: User | None, organisation: Organisation) -> bool:
+    """Its admins invite; so do the coordinators of its province (acting for a school or company
+    that has no admin yet) and system callers (by=None: a coordinator's bulk import)."""
+    return (
+        by is None
+        or membership_is_admin(user=by, organisation=organisation)
+        or coordinator_covers(user=by, organisation=organisation)
+    )
+
+
+def invitation_blocker(*, organisation: Organisation, email: str) -> str | None:
+    """Why no invitation should go to this address: "member", "invited" (an open one exists),
+    or None. The one rule for the invitation form, the API and the bulk import."""
+    if organisation.pk is None:
+        return None
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        return "member"
+    if Invitation.objects.filter(
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        return "invited"
+    return None
+
+
 @transaction.atomic
 def invitation_create(
-    *, organisation: Organisation, email: str, by: User, is_admin: bool = False
+    *, organisation: Organisation, email: str, by: User | None, is_admin: bool = False
 ) -> Invitation:
-    """Invite someone by e-mail; the mail leaves after commit."""
-    if not membership_is_admin(user=by, organisation=organisation):
+    """Invite someone by e-mail; the mail leaves after commit. An address that is already a
+    member, or has an open invitation, gets nothing a second time (resend that one instead)."""
+    if not _may_invite(by, organisation):
         raise PermissionDenied
     email = email.strip().lower()
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise ValidationError({"email": _("This person is already a member.")})
-    # A new invitation replaces any open one for the same address.
+    blocker = invitation_blocker(organisation=organisation, email=email)
+    if blocker == "member":
+        raise ValidationError({"email": _("This person is already a member.")}, code="member")
+    if blocker == "invited":
+        raise ValidationError(
+            {"email": _("This address already has an open invitation. Resend that one instead.")},
+            code="invited",
+        )
+    # An expired invitation for the same address is closed; the new one replaces it.
     Invitation.objects.filter(
         organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
@@ -267,6 +313,36 @@ def invitation_create(
     )
     # notifications writes the outbox row in this transaction and sends it after commit.
     signals.invitation_created.send(sender=Invitation, invitation=invitation)
+    audit_record(
+        actor=by,
+        action="invitation.created",
+        object_type="invitation",
+        object_id=invitation.pk,
+        organisation=organisation,
+        data={"email": email, "is_admin": is_admin},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
+    """Send an open (or expired) invitation again, valid for a fresh period."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not _may_invite(by, invitation.organisation):
+        raise PermissionDenied
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise ValidationError(_("This invitation was already used or revoked."), code="closed")
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    signals.invitation_created.send(sender=Invitation, invitation=invitation)
+    audit_record(
+        actor=by,
+        action="invitation.resent",
+        object_type="invitation",
+        object_id=invitation.pk,
+        organisation=invitation.organisation,
+        data={"email": invitation.email},
+    )
     return invitation
 
 
@@ -301,7 +377,16 @@ def invitation_accept(*, token: str, user: User) -> Membership:
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
     if not membership_is_admin(user=by, organisation=invitation.organisation):
         raise PermissionDenied
-    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    changed = Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True, accepted_at__isnull=True)
+    if changed.update(revoked_at=timezone.now()):
+        audit_record(
+            actor=by,
+            action="invitation.revoked",
+            object_type="invitation",
+            object_id=invitation.pk,
+            organisation=invitation.organisation,
+            data={"email": invitation.email},
+        )
 
 
 @transaction.atomic
@@ -310,18 +395,45 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     org = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     if not membership_is_admin(user=by, organisation=org):
         raise PermissionDenied
+    membership = Membership.objects.get(pk=membership.pk, organisation=org)
     if membership.is_admin and org.memberships.filter(is_admin=True).count() <= 1:
         raise ValidationError(_("An organisation needs at least one admin. Make someone else admin first."))
+    _membership_end(membership, org=org, by=by, action="membership.removed")
+
+
+def _membership_end(membership: Membership, *, org: Organisation, by: User, action: str) -> None:
+    """Delete the membership and cut off its access at once: the person's tokens acting for the
+    organisation are revoked, and their sessions stop acting for it (accounts.access checks the
+    session's active organisation against the memberships on every request)."""
+    from accounts.tokens import api_tokens_revoke_for
+
     membership.delete()
-    log.info("membership.removed", organisation=org.pk, user=membership.user_id, by=by.pk)
+    revoked = api_tokens_revoke_for(user_id=membership.user_id, organisation=org)
+    log.info(action, organisation=org.pk, user=membership.user_id, by=by.pk, tokens_revoked=revoked)
     audit_record(
         actor=by,
-        action="membership.removed",
+        action=action,
         object_type="user",
         object_id=membership.user_id,
         organisation=org,
-        data={"was_admin": membership.is_admin},
+        data={"was_admin": membership.is_admin, "tokens_revoked": revoked},
     )
+
+
+@transaction.atomic
+def membership_leave(*, user: User, organisation: Organisation) -> None:
+    """A member leaves; the last admin cannot (make someone else admin first)."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    membership = Membership.objects.filter(user=user, organisation=org).first()
+    if membership is None:
+        raise ValidationError(_("You are not a member of this organisation."), code="not_member")
+    if membership.is_admin and org.memberships.filter(is_admin=True).count() <= 1:
+        raise ValidationError(
+            _("You are the last admin of %(organisation)s. Make someone else admin before you leave.")
+            % {"organisation": org.name},
+            code="last_admin",
+        )
+    _membership_end(membership, org=org, by=user, action="membership.left")
 
 
 @transaction.atomic
@@ -329,8 +441,11 @@ def membership_set_admin(*, membership: Membership, by: User, is_admin: bool) ->
     org = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     if not membership_is_admin(user=by, organisation=org):
         raise PermissionDenied
+    membership = Membership.objects.get(pk=membership.pk, organisation=org)
     if not is_admin and membership.is_admin and org.memberships.filter(is_admin=True).count() <= 1:
-        raise ValidationError(_("An organisation needs at least one admin."))
+        raise ValidationError(
+            _("An organisation needs at least one admin. Make someone else admin first."), code="last_admin"
+        )
     if membership.is_admin != is_admin:
         membership.is_admin = is_admin
         membership.save(update_fields=["is_admin"])
@@ -555,3 +670,66 @@ def users_purge_inactive(*, now: datetime | None = None, limit: int = 500) -> in
     if purged:
         log.info("account.purged", count=purged)
     return purged
+
+
+# --- Join requests ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_create(*, organisation: Organisation, user: User, message: str = "") -> JoinRequest:
+    """Ask to join an existing organisation; its admins are told and decide. Only verified
+    organisations take join requests (an unverified one could be anybody's)."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not org.is_verified:
+        raise ValidationError(
+            _(
+                "%(organisation)s is not verified yet, so it cannot take join requests. Ask its admin to invite you."
+            )
+            % {"organisation": org.name},
+            code="unverified",
+        )
+    if Membership.objects.filter(user=user, organisation=org).exists():
+        raise ValidationError(_("You are already a member of %(organisation)s.") % {"organisation": org.name})
+    if JoinRequest.objects.filter(user=user, organisation=org, status=JoinRequest.Status.PENDING).exists():
+        raise ValidationError(
+            _("You already asked to join %(organisation)s; its admins will answer.")
+            % {"organisation": org.name},
+            code="pending",
+        )
+    join_request = JoinRequest(organisation=org, user=user, message=(message or "").strip()[:2000])
+    join_request.full_clean()
+    join_request.save()
+    audit_record(
+        actor=user,
+        action="join_request.created",
+        object_type="join_request",
+        object_id=join_request.pk,
+        organisation=org,
+    )
+    signals.join_requested.send(sender=JoinRequest, join_request=join_request)
+    return join_request
+
+
+@transaction.atomic
+def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -> JoinRequest:
+    """An admin approves (the person becomes a member) or refuses a pending join request."""
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if not membership_is_admin(user=by, organisation=join_request.organisation):
+        raise PermissionDenied
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("This join request was already answered."), code="decided")
+    join_request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REFUSED
+    join_request.decided_by = by
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        Membership.objects.get_or_create(user=join_request.user, organisation=join_request.organisation)
+    audit_record(
+        actor=by,
+        action=f"join_request.{join_request.status}",
+        object_type="user",
+        object_id=join_request.user_id,
+        organisation=join_request.organisation,
+    )
+    signals.join_request_decided.send(sender=JoinRequest, join_request=join_request, by=by)
+    return join_request

@@ -228,12 +228,15 @@ SECURE_CSP = {
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Both bind the request's active organisation (accounts/access.py).
-        "accounts.api.authentication.ActiveOrganisationSessionAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
         # Personal tokens (hashed, revocable), plus the two-factor rule for coordinators/staff.
         "accounts.api.authentication.PersonalTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # Binds the active organisation (X-Organisation / ?organisation=; accounts/access.py).
+        "accounts.api.authentication.ActiveOrganisation",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [

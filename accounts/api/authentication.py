@@ -1,4 +1,4 @@
-"""API authentication: personal tokens (accounts.tokens) and the session, both binding the
+"""API authentication with personal tokens (accounts.tokens), and the permission that binds the
 request's active organisation (accounts.access).
 
 CoordinatorTwoFactorMiddleware only sees the session user: a request carrying a token is
@@ -13,11 +13,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from accounts import access, tokens
+from accounts.models import ApiToken
 
 
 class TokenRefused(exceptions.APIException):
@@ -29,19 +30,23 @@ class TokenRefused(exceptions.APIException):
     default_code = "authentication_failed"
 
 
-def _bind(request: Request, user: Any, token_organisation_id: int | None = None) -> None:
-    try:
-        access.bind(request._request, user, token_organisation_id=token_organisation_id)
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc)) from exc
+class ActiveOrganisation(BasePermission):
+    """Binds the request's active organisation (accounts.access) once the user is known, however
+    they authenticated: X-Organisation / ?organisation=, else the session's choice, else the
+    organisation a personal token acts for. A header naming a foreign organisation: 403."""
 
-
-class ActiveOrganisationSessionAuthentication(SessionAuthentication):
-    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        result = super().authenticate(request)
-        if result is not None:
-            _bind(request, result[0])
-        return result
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return True
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        try:
+            access.bind(
+                request._request, user, token_organisation_id=token.organisation_id if token else None
+            )
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return True
 
 
 class PersonalTokenAuthentication(BaseAuthentication):
@@ -68,7 +73,6 @@ class PersonalTokenAuthentication(BaseAuthentication):
             raise exceptions.PermissionDenied(_("Coordinators must set up two-factor authentication first."))
         if token.read_only and request.method not in SAFE_METHODS:
             raise exceptions.PermissionDenied(_("This token is read-only."))
-        _bind(request, user, token.organisation_id)
         return user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -143,6 +143,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 organisation=access.active_organisation(request.user),
                 two_factor_session=tokens.session_used_two_factor(request),
             )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:

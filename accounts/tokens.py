@@ -49,7 +49,8 @@ def session_used_two_factor(request: HttpRequest | None) -> bool:
         return False
     from allauth.account.authentication import get_authentication_records
 
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    records = get_authentication_records(request, getattr(request, "user", None))
+    return any(record.get("method") == "mfa" for record in records)
 
 
 @transaction.atomic
@@ -118,10 +119,13 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
 
 
 def api_tokens_revoke_for(*, user_id: int, organisation: Organisation) -> int:
-    """A member left or was removed: their tokens acting for that organisation stop at once."""
-    return ApiToken.objects.filter(
-        user_id=user_id, organisation=organisation, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    """A member left or was removed: their tokens that can act for that organisation stop at
+    once — the ones made for it, and the ones made for no organisation in particular."""
+    return (
+        ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True)
+        .filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+        .update(revoked_at=timezone.now())
+    )
 
 
 def api_token_authenticate(key: str) -> ApiToken | None:

@@ -27,6 +27,8 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
     """An existing account hears it in the inbox too; a new address gets the mail alone.
     Either way the mail carries the accept link and goes through the outbox."""
     url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token])
+    # A resend extends the expiry: a new key, so the outbox sends it (once) again.
+    sent_id = f"{invitation.pk}:{invitation.expires_at.isoformat()}"
     inviter = invitation.invited_by
     organisation = invitation.organisation
     person = get_user_model().objects.filter(email__iexact=invitation.email, is_active=True).first()
@@ -48,7 +50,7 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
         email_address(
             event="invitation.created",
             object_type="invitation",
-            object_id=invitation.pk,
+            object_id=sent_id,
             to_email=invitation.email,
             language=language,
             subject=subject,
@@ -67,7 +69,7 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
         ),
         link=reverse("accounts:invitation_accept", args=[invitation.token]),
         object_type="invitation",
-        object_id=str(invitation.pk),
+        object_id=sent_id,
         email_template="emails/invitation",
         context=context,
     )

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from accounts.models import AuditEntry, Invitation, Membership, Organisation, User
-from accounts.services import audit_record, invitation_create
+from accounts.models import ApiToken, AuditEntry, Invitation, JoinRequest, Membership, Organisation, User
+from accounts.services import audit_record, invitation_create, join_request_create
+from accounts.tokens import api_token_create
 from matching.models import Match, MatchMessage, Offer, Request
 from matching.services import listings, matches
 from matching.services.messages import match_message_post
@@ -69,6 +70,8 @@ class Scenario:
     report: ConductReport
     far_report: ConductReport
     placement: PlacementRecord
+    join_request: JoinRequest  # the stranger asks to join cast.school
+    token: ApiToken  # the teacher's personal API token
 
 
 def _draft(model: type[Offer] | type[Request], org: Organisation, by: User, **over: object):
@@ -213,4 +216,6 @@ def build_scenario(cast: Cast) -> Scenario:
         report=report,
         far_report=far_report,
         placement=placement,
+        join_request=join_request_create(organisation=school, user=cast.stranger, message="Graag"),
+        token=api_token_create(user=teacher, name="Rooster", organisation=school)[0],
     )

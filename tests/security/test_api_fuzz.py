@@ -134,7 +134,7 @@ def test_coordinator_token_without_two_factor_gets_json_403(cast, live_server):
     bare = UserFactory(email="no-totp@oost.nl")
     CoordinatorRegion.objects.create(user=bare, province="overijssel")
     headers = {
-        "Authorization": f"Token {make_api_token(bare, two_factor_session=False)}",
+        "Authorization": f"Token {make_api_token(bare)}",
         "Accept-Language": "en",
     }
     response = requests.get(f"{live_server.url}/api/v1/offers/", headers=headers)

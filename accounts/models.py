@@ -120,6 +120,9 @@ class Organisation(models.Model):
     )
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # An identity change (name, place/province, BRIN/KvK) of a verified organisation waits here
+    # for a coordinator of the old or the new province; the old values stay in force meanwhile.
+    pending_identity = models.JSONField(_("identity change awaiting approval"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

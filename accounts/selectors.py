@@ -38,6 +38,19 @@ def organisation_get_for(user: User, organisation_id: int, *, admin: bool = Fals
     return org
 
 
+def identity_changes_queue(user: User) -> QuerySet[Organisation]:
+    """Verified organisations whose identity change awaits a coordinator of the old or the new
+    province (accounts.services.organisation_identity_decide)."""
+    from django.db.models import Q
+
+    provinces = user.coordinator_provinces
+    return (
+        Organisation.objects.exclude(pending_identity={})
+        .filter(Q(province__in=provinces) | Q(pending_identity__province__in=provinces))
+        .order_by("updated_at")
+    )
+
+
 def verification_queue(user: User) -> QuerySet[Organisation]:
     """Unverified organisations in the coordinator's provinces, oldest first."""
     return Organisation.objects.filter(

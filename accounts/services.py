@@ -160,12 +160,30 @@ def organisation_create(
     return org
 
 
+IDENTITY_FIELDS = (
+    "name",
+    "place",
+    "municipality",
+    "province",
+    "landsdeel",
+    "latitude",
+    "longitude",
+    "brin",
+    "kvk",
+)
+
+
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, by: User, **fields: object) -> Organisation:
-    """Update the profile. Changing the BRIN/KvK of a verified organisation needs re-verification."""
+    """Update the profile (admins only).
+
+    An identity change (name, place/province, BRIN/KvK) of a *verified* organisation is not
+    applied: it waits in `pending_identity` for a coordinator of the old or the new province
+    (organisation_identity_decide), so a verified name cannot be taken over silently."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not membership_is_admin(user=by, organisation=org):
         raise PermissionDenied
+    before = {name: getattr(org, name) for name in IDENTITY_FIELDS}
     for simple in ("name", "description", "website", "email", "phone"):
         if simple in fields:
             setattr(org, simple, str(fields[simple] or "").strip())
@@ -177,12 +195,8 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: objec
             latitude=fields.get("latitude"),
             longitude=fields.get("longitude"),
         )  # type: ignore[arg-type]
-    old_registry = org.registry_number
     if "brin" in fields or "kvk" in fields:
         registry_apply(org, brin=fields.get("brin"), kvk=fields.get("kvk"))  # type: ignore[arg-type]
-        if org.registry_number != old_registry and org.verified_at:
-            org.verified_at = None
-            org.verified_by = None
     if "levels" in fields:
         org.levels = sort_levels(codes_clean(fields["levels"], LEVEL_ORDER, "levels"))  # type: ignore[arg-type]
         if org.is_school and not org.levels:
@@ -190,7 +204,69 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: objec
     if "sectors" in fields:
         org.sectors = codes_clean(fields["sectors"], SUBJECT_ORDER, "sectors")  # type: ignore[arg-type]
     org.full_clean()
+    after = {name: getattr(org, name) for name in IDENTITY_FIELDS}
+    changed = {name: after[name] for name in IDENTITY_FIELDS if after[name] != before[name]}
+    if changed and org.verified_at is not None:
+        for name, value in before.items():
+            setattr(org, name, value)
+        org.pending_identity = {
+            **after,
+            "old_province": before["province"],
+            "requested_by": by.pk,
+            "requested_at": timezone.now().isoformat(),
+        }
+        for province in dict.fromkeys([before["province"], after["province"]]):
+            audit_record(
+                actor=by,
+                action="organisation.identity_change_requested",
+                object_type="organisation",
+                object_id=org.pk,
+                organisation=org,
+                province=province,
+                data={"before": {k: before[k] for k in changed}, "after": changed},
+            )
     org.save()
+    return org
+
+
+def organisation_identity_covers(*, user: User, organisation: Organisation) -> bool:
+    """A coordinator of the old or of the new province decides on an identity change."""
+    pending = organisation.pending_identity or {}
+    provinces = set(user.coordinator_provinces)
+    return organisation.province in provinces or pending.get("province") in provinces
+
+
+@transaction.atomic
+def organisation_identity_decide(*, organisation: Organisation, by: User, approve: bool) -> Organisation:
+    """Apply (approve) or drop (refuse) the pending identity change of a verified organisation."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not org.pending_identity:
+        raise ValidationError(_("There is no change awaiting approval."), code="none")
+    if not organisation_identity_covers(user=by, organisation=org):
+        raise PermissionDenied(_("You do not coordinate this organisation's province."))
+    pending = dict(org.pending_identity)
+    before = {name: getattr(org, name) for name in IDENTITY_FIELDS}
+    if approve:
+        for name in IDENTITY_FIELDS:
+            setattr(org, name, pending.get(name, before[name]))
+        # The registry number may have been taken in the meantime.
+        registry_apply(org, brin=org.brin, kvk=org.kvk)
+    org.pending_identity = {}
+    org.full_clean()
+    org.save()
+    changed = {k: pending.get(k) for k in IDENTITY_FIELDS if pending.get(k) != before[k]}
+    for province in dict.fromkeys([before["province"], pending.get("province") or before["province"]]):
+        audit_record(
+            actor=by,
+            action="organisation.identity_change_approved"
+            if approve
+            else "organisation.identity_change_refused",
+            object_type="organisation",
+            object_id=org.pk,
+            organisation=org,
+            province=province,
+            data={"before": {k: before[k] for k in changed}, "after": changed},
+        )
     return org
 
 

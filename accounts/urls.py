@@ -53,4 +53,9 @@ urlpatterns = [
     path("coordinator/verification/", views.verification_queue, name="verification_queue"),
     path("coordinator/verification/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
     path("coordinator/verification/<int:pk>/reject/", views.organisation_reject, name="organisation_reject"),
+    path(
+        "coordinator/verification/<int:pk>/identity/",
+        views.organisation_identity_decide,
+        name="organisation_identity_decide",
+    ),
 ]

@@ -275,7 +275,31 @@ def _require_coordinator(request: HttpRequest) -> None:
 def verification_queue(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     queue = selectors.verification_queue(request.user)
-    return render(request, "accounts/verification_queue.html", {"queue": queue, "reject_form": RejectForm()})
+    context = {
+        "queue": queue,
+        "reject_form": RejectForm(),
+        "identity_changes": selectors.identity_changes_queue(request.user),
+    }
+    return render(request, "accounts/verification_queue.html", context)
+
+
+@login_required
+@require_POST
+def organisation_identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator of the old or the new province approves or refuses an identity change."""
+    _require_coordinator(request)
+    org = get_object_or_404(selectors.identity_changes_queue(request.user), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.organisation_identity_decide(organisation=org, by=request.user, approve=approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = (
+            _("The change of %(name)s is approved.") if approve else _("The change of %(name)s is refused.")
+        )
+        messages.success(request, text % {"name": org.name})
+    return redirect("accounts:verification_queue")
 
 
 @login_required

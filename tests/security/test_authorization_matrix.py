@@ -527,6 +527,16 @@ ROWS: dict[str, list[Check]] = {
             pk=Ref("far_pending"),
         ),
     ],
+    # Nothing awaits a decision in the scenario: coordinators get 404 as for a foreign object.
+    "accounts:organisation_identity_decide": [
+        POST(
+            "accounts:organisation_identity_decide",
+            web(403, coordinator=404, coordinator_elsewhere=404),
+            {"decision": "approve"},
+            keeps=row_of(Organisation, "cast.company"),
+            pk=Ref("cast.company"),
+        )
+    ],
     "accounts:organisation_reject": [
         POST(
             "accounts:organisation_reject",

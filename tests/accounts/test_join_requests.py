@@ -68,7 +68,7 @@ def test_refusal_and_unverified_organisations(cast):
     response = api(cast.stranger).post(
         f"/api/v1/organisations/{cast.other_school.pk}/join-requests/", {}, format="json"
     )
-    assert response.status_code == 400 and "not verified" in str(response.json())
+    assert response.status_code == 400 and "Stedelijk Lyceum" in str(response.json())
     assert not JoinRequest.objects.filter(organisation=cast.other_school).exists()
 
 

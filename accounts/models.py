@@ -83,6 +83,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self._coordinator_provinces
 
 
+class Board(models.Model):
+    """A school board (bestuur) or a concern: groups organisations for figures only; it gives
+    nobody access to anything."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     """A school or a company. Its province and landsdeel follow from its place."""
 
@@ -114,6 +130,14 @@ class Organisation(models.Model):
     landsdeel = models.CharField(_("landsdeel"), max_length=12, choices=Landsdeel)
     levels = models.JSONField(_("levels offered"), default=list, blank=True)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("board"),
+    )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -163,6 +187,44 @@ class Organisation(models.Model):
     @property
     def registry_number(self) -> str:
         return (self.brin if self.is_school else self.kvk) or ""
+
+
+class Location(models.Model):
+    """A school location (BRIN + two-digit vestigingsnummer) or a company site (KvK + 12-digit
+    vestigingsnummer) with its own place, coordinates and (schools) levels. Listings made for a
+    location are matched from its coordinates and holiday region."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    number = models.CharField(_("vestigingsnummer"), max_length=12)
+    place = models.CharField(_("place"), max_length=100)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=20, choices=Province)
+    landsdeel = models.CharField(_("landsdeel"), max_length=12, choices=Landsdeel)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    levels = models.JSONField(_("levels offered"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="location_number_unique"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=50.0, latitude__lte=54.0, longitude__gte=3.0, longitude__lte=7.5),
+                name="location_in_netherlands",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.name}"
+
+    @property
+    def code(self) -> str:
+        """BRIN + vestigingsnummer for a school location (e.g. 12AB01); the 12-digit number for a site."""
+        return f"{self.organisation.brin or ''}{self.number}" if self.organisation.is_school else self.number
 
 
 class Membership(models.Model):

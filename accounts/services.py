@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -17,9 +18,11 @@ from accounts import signals
 from accounts.models import (
     ApiToken,
     AuditEntry,
+    Board,
     CoordinatorRegion,
     Invitation,
     JoinRequest,
+    Location,
     Membership,
     Organisation,
     User,
@@ -71,7 +74,12 @@ def codes_clean(values: Iterable[str], allowed: Iterable[str], field: str) -> li
 
 
 def place_apply(
-    org: Organisation, *, place: str, province: str | None, latitude: float | None, longitude: float | None
+    org: Organisation | Location,
+    *,
+    place: str,
+    province: str | None,
+    latitude: float | None,
+    longitude: float | None,
 ) -> None:
     found = get_place(place, province)
     if found is None:
@@ -809,3 +817,65 @@ def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -
     )
     signals.join_request_decided.send(sender=JoinRequest, join_request=join_request, by=by)
     return join_request
+
+
+# --- Locations and boards --------------------------------------------------------------------
+
+
+@transaction.atomic
+def location_create(
+    *,
+    organisation: Organisation,
+    by: User,
+    name: str,
+    number: str,
+    place: str,
+    province: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    levels: Iterable[str] = (),
+) -> Location:
+    """A school location (BRIN + two-digit number) or company site (12-digit KvK
+    vestigingsnummer) of the organisation; its admins add them."""
+    from accounts.validators import validate_location_number
+
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not membership_is_admin(user=by, organisation=org):
+        raise PermissionDenied
+    number = re.sub(r"\s+", "", number or "")
+    try:
+        validate_location_number(number, school=org.is_school)
+    except ValidationError as exc:
+        raise ValidationError({"number": exc.messages}) from exc
+    if org.locations.filter(number=number).exists():
+        raise ValidationError({"number": _("This organisation already has a location with this number.")})
+    location = Location(organisation=org, name=(name or "").strip() or org.name, number=number)
+    # The same place rules as the organisation's own address.
+    place_apply(location, place=place, province=province, latitude=latitude, longitude=longitude)  # type: ignore[arg-type]
+    location.levels = sort_levels(codes_clean(levels, LEVEL_ORDER, "levels")) if org.is_school else []
+    if org.is_school and not location.levels:
+        location.levels = list(org.levels)
+    location.full_clean()
+    location.save()
+    audit_record(
+        actor=by,
+        action="location.created",
+        object_type="location",
+        object_id=location.pk,
+        organisation=org,
+        data={"number": number, "place": location.place},
+    )
+    return location
+
+
+@transaction.atomic
+def organisation_set_board(
+    *, organisation: Organisation, board_name: str, by: User | None = None
+) -> Organisation:
+    """Put the organisation under a board (bestuur/concern), made on first use; "" removes it.
+    Boards group organisations in figures only (platform admins and coordinators set them)."""
+    name = (board_name or "").strip()
+    board = Board.objects.get_or_create(name=name)[0] if name else None
+    Organisation.objects.filter(pk=organisation.pk).update(board=board)
+    organisation.board = board
+    return organisation

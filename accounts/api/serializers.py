@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts import access
-from accounts.models import ApiToken, Invitation, JoinRequest, Membership, Organisation, User
+from accounts.models import ApiToken, Invitation, JoinRequest, Location, Membership, Organisation, User
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
@@ -188,4 +188,39 @@ class TokenCreatedSerializer(TokenOutputSerializer):
 
     class Meta(TokenOutputSerializer.Meta):
         fields = [*TokenOutputSerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+
+class LocationInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    number = serializers.CharField(
+        max_length=20,
+        help_text="Schools: two digits (BRIN + 01 = 12AB01). Companies: 12-digit vestigingsnummer.",
+    )
+    place = serializers.CharField(max_length=100)
+    province = serializers.CharField(max_length=20, required=False, allow_null=True, default=None)
+    latitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    longitude = serializers.FloatField(required=False, allow_null=True, default=None)
+    levels = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class LocationOutputSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Location
+        fields = [
+            "id",
+            "organisation",
+            "name",
+            "number",
+            "code",
+            "place",
+            "municipality",
+            "province",
+            "landsdeel",
+            "latitude",
+            "longitude",
+            "levels",
+        ]
         read_only_fields = fields

@@ -19,6 +19,8 @@ from accounts.api.serializers import (
     InvitationOutputSerializer,
     JoinRequestInputSerializer,
     JoinRequestOutputSerializer,
+    LocationInputSerializer,
+    LocationOutputSerializer,
     MemberSerializer,
     MemberUpdateInputSerializer,
     MeOutputSerializer,
@@ -223,6 +225,24 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         self, request: Request, pk: str | None = None, join_request_id: str = ""
     ) -> Response:
         return self._decide(request, pk, join_request_id, approve=True)
+
+    @extend_schema(methods=["GET"], responses=LocationOutputSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=LocationInputSerializer, responses={201: LocationOutputSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def locations(self, request: Request, pk: str | None = None) -> Response:
+        """School locations (BRIN + two digits) or company sites (12-digit vestigingsnummer)."""
+        if request.method == "POST":
+            org = self._admin_object()
+            serializer = LocationInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            location = services.location_create(
+                organisation=org, by=request.user, **serializer.validated_data
+            )
+            return Response(LocationOutputSerializer(location).data, status=status.HTTP_201_CREATED)
+        org = self.get_object()
+        return Response(LocationOutputSerializer(org.locations.all(), many=True).data)
 
     @extend_schema(request=None, responses=JoinRequestOutputSerializer)
     @action(

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts import access
-from accounts.models import Organisation
+from accounts.models import Location, Organisation
 from matching.models import ContractType, ListingLanguage, Offer, Request
 from taxonomy.kinds import Kind
 from taxonomy.levels import Level
@@ -22,6 +22,7 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 _LISTING_OUT = [
     "id",
     "organisation",
+    "location",
     "kind",
     "title",
     "description",
@@ -105,6 +106,12 @@ class _ListingInput(serializers.Serializer):
     contract_type = serializers.ChoiceField(
         choices=ContractType.choices, required=False, allow_blank=True, default=""
     )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="One of your organisation's locations/sites; matched from its coordinates.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,6 +120,9 @@ class _ListingInput(serializers.Serializer):
         if request is not None and request.user.is_authenticated:
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=access.acting_org_ids(request.user)
+            )
+            self.fields["location"].queryset = Location.objects.filter(
+                organisation_id__in=access.acting_org_ids(request.user)
             )
 
 

@@ -31,7 +31,7 @@ log = structlog.get_logger(__name__)
 # (matching.services.runs) so this module does not import the engine.
 on_listing_changed: list[Callable[..., None]] = []
 
-COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo")
+COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo", "location")
 OFFER_FIELDS = COMMON_FIELDS + (
     "capacity",
     "online",
@@ -100,6 +100,9 @@ def _apply(listing: Listing, data: dict[str, Any]) -> None:
             value = (value or "").strip()
         elif name == "contract_type":
             value = value or ""
+        elif name == "location" and value is not None and value.organisation_id != listing.organisation_id:
+            # One of the organisation's own locations/sites (or none: the organisation's address).
+            raise ValidationError({"location": _("Choose one of your organisation's locations.")})
         setattr(listing, name, value)
 
 

@@ -20,7 +20,7 @@ import structlog
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, User
@@ -81,8 +81,8 @@ _COMMON_COLUMNS = {
     "levels": "levels_text",
     "subjects": "subjects_text",
     "max_travel_km": "max_travel_km",
-    "lat": "organisation__latitude",
-    "lon": "organisation__longitude",
+    "lat": "site_lat",
+    "lon": "site_lon",
     "crebo": "crebo_text",
     "landsdeel": "organisation__landsdeel",
 }
@@ -110,6 +110,11 @@ def _engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
     columns = _COLUMNS[model]
     total = "capacity" if model is Offer else "slots"
     rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in _CODE_FIELDS})
+    # A listing made for a location/site is matched from its coordinates (issue 20).
+    rows = rows.annotate(
+        site_lat=Coalesce("location__latitude", "organisation__latitude"),
+        site_lon=Coalesce("location__longitude", "organisation__longitude"),
+    )
     items = []
     for pk, amount, committed, *values in rows.values_list("pk", total, "committed", *columns.values()):
         fields = dict(zip(columns, values, strict=True))

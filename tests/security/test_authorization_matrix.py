@@ -1154,6 +1154,21 @@ ROWS: dict[str, list[Check]] = {
             join_request_id=Ref("join_request"),
         )
     ],
+    # Everyone who may see the organisation reads its locations; its admins add them (bad: 400).
+    "api:organisation-locations": [
+        GET(
+            "api:organisation-locations",
+            access(api, 200, write=SCHOOL_ORG["read"] + ("school_admin",)),
+            pk=Ref("cast.school"),
+        ),
+        POST(
+            "api:organisation-locations",
+            access(api, 400, **SCHOOL_ORG),
+            {"number": "1", "place": "Kampen"},
+            keeps=lambda s: list(s.cast.school.locations.values_list("pk")),
+            pk=Ref("cast.school"),
+        ),
+    ],
     "api:token-list": [
         GET("api:token-list", api(200), shows={"teacher": ("Rooster",)}),
         POST("api:token-list", api(400), {"name": ""}, keeps=lambda s: ApiToken.objects.count()),

@@ -144,6 +144,9 @@ class Organisation(models.Model):
     )
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # How a coordinator reaches a school or company without (active) members (coverage view).
+    last_contacted_on = models.DateField(_("last contacted on"), null=True, blank=True)
+    contact_note = models.TextField(_("contact note"), blank=True)
     # An identity change (name, place/province, BRIN/KvK) of a verified organisation waits here
     # for a coordinator of the old or the new province; the old values stay in force meanwhile.
     pending_identity = models.JSONField(_("identity change awaiting approval"), default=dict, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import structlog
 from django.conf import settings
@@ -150,12 +150,19 @@ def organisation_create(
     website: str = "",
     latitude: float | None = None,
     longitude: float | None = None,
+    as_coordinator: bool = False,
 ) -> Organisation:
-    """Create an unverified organisation with `user` as its first admin."""
+    """Create an unverified organisation with `user` as its first admin.
+
+    With `as_coordinator` a coordinator of its province creates it for a school or company that
+    has no account yet: nobody becomes a member (invite its first admin next), and the audit log
+    records it. It stays unverified until a coordinator verifies it."""
     if kind not in Organisation.Kind.values:
         raise ValidationError({"kind": _("Choose school or company.")})
     org = Organisation(kind=kind, name=name.strip(), description=description, website=website)
     place_apply(org, place=place, province=province, latitude=latitude, longitude=longitude)
+    if as_coordinator and org.province not in user.coordinator_provinces:
+        raise PermissionDenied(_("You do not coordinate this organisation's province."))
     registry_apply(org, brin=brin, kvk=kvk)
     org.levels = sort_levels(codes_clean(levels, LEVEL_ORDER, "levels"))
     org.sectors = codes_clean(sectors, SUBJECT_ORDER, "sectors")
@@ -163,8 +170,19 @@ def organisation_create(
         raise ValidationError({"levels": _("Choose at least one level your school offers.")})
     org.full_clean()
     org.save()
-    Membership.objects.create(user=user, organisation=org, is_admin=True)
-    log.info("organisation.created", organisation=org.pk, kind=kind, user=user.pk)
+    if as_coordinator:
+        audit_record(
+            actor=user,
+            action="organisation.created_by_coordinator",
+            object_type="organisation",
+            object_id=org.pk,
+            organisation=org,
+        )
+    else:
+        Membership.objects.create(user=user, organisation=org, is_admin=True)
+    log.info(
+        "organisation.created", organisation=org.pk, kind=kind, user=user.pk, as_coordinator=as_coordinator
+    )
     return org
 
 
@@ -879,3 +897,41 @@ def organisation_set_board(
     Organisation.objects.filter(pk=organisation.pk).update(board=board)
     organisation.board = board
     return organisation
+
+
+@transaction.atomic
+def organisation_contact_record(
+    *,
+    organisation: Organisation,
+    by: User,
+    email: str | None = None,
+    phone: str | None = None,
+    note: str | None = None,
+    contacted_on: date | None = None,
+) -> Organisation:
+    """A coordinator notes how to reach a school or company (its general e-mail and phone), when
+    it was last contacted and a note. Audited."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not coordinator_covers(user=by, organisation=org):
+        raise PermissionDenied(_("You do not coordinate this organisation's province."))
+    if email is not None:
+        org.email = email.strip()
+    if phone is not None:
+        org.phone = phone.strip()
+    if note is not None:
+        org.contact_note = note.strip()
+    if contacted_on is not None:
+        if contacted_on > timezone.localdate():
+            raise ValidationError({"contacted_on": _("The date cannot lie in the future.")})
+        org.last_contacted_on = contacted_on
+    org.full_clean()
+    org.save(update_fields=["email", "phone", "contact_note", "last_contacted_on", "updated_at"])
+    audit_record(
+        actor=by,
+        action="organisation.contact_recorded",
+        object_type="organisation",
+        object_id=org.pk,
+        organisation=org,
+        data={"contacted_on": contacted_on.isoformat() if contacted_on else None},
+    )
+    return org

@@ -37,6 +37,8 @@ class Listing(models.Model):
         related_name="+",
         verbose_name=_("location"),
     )
+    # Posted by a coordinator on the organisation's behalf, until one of its admins takes it over.
+    posted_by_coordinator = models.BooleanField(_("posted by a coordinator"), default=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

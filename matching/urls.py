@@ -15,6 +15,7 @@ urlpatterns = [
     path("offers/<int:pk>/publish/", views.offer_publish, name="offer_publish"),
     path("offers/<int:pk>/close/", views.offer_close, name="offer_close"),
     path("offers/<int:pk>/reopen/", views.offer_reopen, name="offer_reopen"),
+    path("offers/<int:pk>/take-over/", views.offer_take_over, name="offer_take_over"),
     path("requests/", views.request_browse, name="request_browse"),
     path("requests/mine/", views.request_mine, name="request_mine"),
     path("requests/new/", views.request_create, name="request_create"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("requests/<int:pk>/publish/", views.request_publish, name="request_publish"),
     path("requests/<int:pk>/close/", views.request_close, name="request_close"),
     path("requests/<int:pk>/reopen/", views.request_reopen, name="request_reopen"),
+    path("requests/<int:pk>/take-over/", views.request_take_over, name="request_take_over"),
 ]

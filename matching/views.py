@@ -62,7 +62,7 @@ class Side:
 
     @property
     def urls(self) -> dict[str, str]:
-        pages = ("browse", "mine", "create", "detail", "edit", "publish", "close", "reopen")
+        pages = ("browse", "mine", "create", "detail", "edit", "publish", "close", "reopen", "take_over")
         return {page: f"matching:{self.prefix}_{page}" for page in pages}
 
     def url(self, page: str) -> str:
@@ -373,6 +373,7 @@ def _action(request: HttpRequest, side: Side, pk: int, action: str) -> HttpRespo
         "publish": (listings.listing_publish, _("Published. The matcher will now look for a match.")),
         "close": (listings.listing_close, _("Closed. It is no longer matched; you can reopen it later.")),
         "reopen": (listings.listing_reopen, _("Reopened and published again.")),
+        "take_over": (listings.listing_take_over, _("You have taken this over from the coordinator.")),
     }[action]
     try:
         service(listing, by=request.user)
@@ -384,6 +385,18 @@ def _action(request: HttpRequest, side: Side, pk: int, action: str) -> HttpRespo
     else:
         messages.success(request, done)
     return redirect(side.url("detail"), listing.pk)
+
+
+@login_required
+@require_POST
+def offer_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, OFFERS, pk, "take_over")
+
+
+@login_required
+@require_POST
+def request_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, REQUESTS, pk, "take_over")
 
 
 @login_required

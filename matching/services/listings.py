@@ -65,8 +65,17 @@ def _expected_kind(model: type[Listing]) -> str:
 def _check_member(user: User | None, organisation: Organisation) -> None:
     if user is None:  # system callers (bulk load, tests of services) pass no user
         return
-    if not access.is_member(user, organisation):
+    if not access.is_member(user, organisation) and not _acts_as_coordinator(user, organisation):
         raise PermissionDenied
+
+
+def _acts_as_coordinator(user: User | None, organisation: Organisation) -> bool:
+    """A coordinator of its province posting for a school or company (never for their own)."""
+    return (
+        user is not None
+        and not access.is_member(user, organisation)
+        and access.coordinates(user, organisation.province)
+    )
 
 
 def _codes(values: Iterable[str] | None, allowed: Iterable[str], field: str) -> list[str]:
@@ -164,11 +173,27 @@ def listing_create[L: (Offer, Request)](
         )
     _check_member(by, organisation)
     listing = model(organisation=organisation, created_by=by, status="draft")
-    if model is Offer and "contact_person" not in data and by is not None:
+    listing.posted_by_coordinator = _acts_as_coordinator(by, organisation)
+    if (
+        model is Offer
+        and "contact_person" not in data
+        and by is not None
+        and not listing.posted_by_coordinator
+    ):
         data["contact_person"] = by
     _apply(listing, data)
     _validate(listing)
     listing.save()
+    if listing.posted_by_coordinator:
+        from accounts.services import audit_record
+
+        audit_record(
+            actor=by,
+            action=f"{model.__name__.lower()}.posted_for",
+            object_type=model.__name__.lower(),
+            object_id=listing.pk,
+            organisation=organisation,
+        )
     log.info("listing.created", model=model.__name__, id=listing.pk, organisation=organisation.pk)
     return listing
 
@@ -271,3 +296,26 @@ def listings_close_past(*, today: date | None = None) -> int:
         status="closed", closed_at=now
     )
     return closed
+
+
+@transaction.atomic
+def listing_take_over[L: (Offer, Request)](listing: L, *, by: User) -> L:
+    """An admin of the organisation takes over what a coordinator posted on its behalf."""
+    listing = _locked(listing)
+    if not access.is_admin(by, listing.organisation):
+        raise PermissionDenied
+    if not listing.posted_by_coordinator:
+        raise ValidationError(_("This was not posted by a coordinator."))
+    listing.posted_by_coordinator = False
+    listing.created_by = by
+    listing.save(update_fields=["posted_by_coordinator", "created_by", "updated_at"])
+    from accounts.services import audit_record
+
+    audit_record(
+        actor=by,
+        action=f"{type(listing).__name__.lower()}.taken_over",
+        object_type=type(listing).__name__.lower(),
+        object_id=listing.pk,
+        organisation=listing.organisation,
+    )
+    return listing

@@ -1155,6 +1155,49 @@ ROWS: dict[str, list[Check]] = {
         )
     ],
     # Everyone who may see the organisation reads its locations; its admins add them (bad: 400).
+    # Coordinators of the organisation's province act for it; platform admins may look (200) but
+    # coordinate no province, so their writes are refused (403); other provinces: 404.
+    "oversight:act_for": [
+        GET("oversight:act_for", coordinator_object(), pk=Ref("cast.school")),
+        POST(
+            "oversight:act_for",
+            web(403, coordinator=302, coordinator_elsewhere=404),
+            {"step": "contact", "note": "Gebeld"},
+            keeps=row_of(Organisation, "cast.school"),
+            pk=Ref("cast.school"),
+        ),
+    ],
+    "oversight:organisation_create_for": [
+        GET("oversight:organisation_create_for", coordinator_page()),
+        # An incomplete form: back with errors; nothing is created.
+        POST(
+            "oversight:organisation_create_for",
+            coordinator_page(ok=200),
+            {"kind": "school", "name": "Nieuwe School"},
+            keeps=lambda s: Organisation.objects.count(),
+        ),
+    ],
+    # Only the organisation's admins take over what a coordinator posted; the scenario's
+    # listings were posted by their own people (a message, nothing changes).
+    "matching:offer_take_over": [
+        POST(
+            "matching:offer_take_over",
+            access(web, 302, **OPEN_OFFER),
+            keeps=row_of(Offer, "offer"),
+            keeps_for=ROLES,
+            pk=Ref("offer"),
+        )
+    ],
+    # A plain member (the teacher) may edit the request but not take it over: admins only.
+    "matching:request_take_over": [
+        POST(
+            "matching:request_take_over",
+            access(web, 302, write=("school_admin",), read=("teacher", *OPEN_REQUEST["read"])),
+            keeps=row_of(Request, "request"),
+            keeps_for=ROLES,
+            pk=Ref("request"),
+        )
+    ],
     "api:organisation-locations": [
         GET(
             "api:organisation-locations",

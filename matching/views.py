@@ -316,7 +316,9 @@ def _detail(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     school = listing.organisation if not side.is_offer else (viewer if viewer and viewer.is_school else None)
     holidays = None
     if school is not None:
-        region = holiday_region_for_place(school)
+        # A request made for a school location follows that location's holiday region.
+        place = listing.location if not side.is_offer and listing.location_id else school
+        region = holiday_region_for_place(place)
         holidays = {
             "region": HOLIDAY_REGION_LABELS[region],
             "items": holidays_overlapping(region, listing.date_from, listing.date_until),

@@ -82,3 +82,25 @@ def test_a_board_groups_organisations(cast):
     )
     cast.school.refresh_from_db()
     assert cast.school.board.organisations.count() == 2
+
+
+def test_a_request_for_a_location_shows_that_locations_holidays(cast, client):
+    location = services.location_create(
+        organisation=cast.school, by=cast.school_admin, name="Maastricht", number="04", place="Maastricht"
+    )
+    from matching.services.requests import request_create
+
+    wanted = request_create(
+        organisation=cast.school,
+        by=cast.teacher,
+        kind="guest_lesson",
+        title="In het zuiden",
+        levels=["havo"],
+        slots=1,
+        wanted_from=SOON,
+        wanted_until=LATER,
+        location=location,
+    )
+    client.force_login(cast.teacher)
+    page = client.get(f"/requests/{wanted.pk}/").content.decode()
+    assert "South" in page and "North" not in page

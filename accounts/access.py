@@ -128,10 +128,9 @@ def _requested_id(request: HttpRequest) -> tuple[str | None, bool]:
 def bind(request: HttpRequest, user: User, *, token_organisation_id: int | None = None) -> None:
     """Fix the active organisation of this request on `user`.
 
-    Order: the X-Organisation header / ?organisation= (API), then the session (pages), then the
-    organisation a personal token was made for, then the oldest membership. Raises
-    PermissionDenied for a header naming an organisation the person is not a member of, or one
-    the token does not act for."""
+    Order: the X-Organisation header / ?organisation= (API), then the organisation a personal
+    token was made for, then the session (pages), then the oldest membership. Raises
+    PermissionDenied for a header naming an organisation the person is not a member of."""
     if user is None or not user.is_authenticated:
         return
     forget(user)
@@ -147,12 +146,12 @@ def bind(request: HttpRequest, user: User, *, token_organisation_id: int | None 
             chosen = wanted
         elif strict:
             raise PermissionDenied(_("You are not a member of this organisation."))
-    if token_organisation_id is not None:
-        if chosen is not None and chosen != token_organisation_id:
-            raise PermissionDenied(_("This token does not act for that organisation."))
-        chosen = token_organisation_id if token_organisation_id in member_ids else None
-        if chosen is None:
+    if chosen is None and token_organisation_id is not None:
+        # The organisation that was active when the token was made is its default; the header
+        # may still name another of the person's organisations.
+        if token_organisation_id not in member_ids:
             raise PermissionDenied(_("You are not a member of this organisation."))
+        chosen = token_organisation_id
     if chosen is None:
         session = getattr(request, "session", None)
         stored = session.get(SESSION_KEY) if session is not None else None

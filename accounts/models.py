@@ -346,8 +346,9 @@ class AuditEntry(models.Model):
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 of the secret is stored; the secret is shown once.
 
-    `organisation` is the organisation the token acts for (the active one when it was made);
-    it is revoked when its owner leaves or is removed from that organisation."""
+    `organisation` is the organisation it acts for by default (the active one when it was made;
+    X-Organisation may name another of its owner's organisations). It is revoked when its owner
+    leaves or is removed from that organisation."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     organisation = models.ForeignKey(

@@ -106,3 +106,14 @@ def test_side_of_follows_the_active_organisation(two_schools):
     assert access.side_of(cast.stranger, match) == set()
     assert access.coordinates(cast.coordinator, "overijssel")
     assert not access.coordinates(cast.coordinator_elsewhere, "overijssel")
+
+
+def test_one_token_works_for_each_organisation_named_in_the_header(two_schools):
+    cast = two_schools
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(cast.teacher, organisation=cast.school)}")
+    mine = "/api/v1/requests/?mine=true"
+    assert [r["title"] for r in client.get(mine).json()["results"]] == ["Concept Kempis"]
+    other = client.get(mine, HTTP_X_ORGANISATION=str(cast.other_school.pk)).json()["results"]
+    assert [r["title"] for r in other] == ["Concept Lyceum"]
+    assert client.get(mine, HTTP_X_ORGANISATION=str(cast.company.pk)).status_code == 403

@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEntry, CoordinatorRegion, Invitation, Membership, Organisation, User
+from accounts.models import (
+    ApiToken,
+    AuditEntry,
+    Board,
+    CoordinatorRegion,
+    Invitation,
+    JoinRequest,
+    Location,
+    Membership,
+    Organisation,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -106,3 +117,45 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "name", "number", "place", "province")
+    list_filter = ("province",)
+    search_fields = ("name", "number", "place", "organisation__name")
+    raw_id_fields = ("organisation",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens by name and dates only: the secret is never stored, so there is nothing to show."""
+
+    list_display = (
+        "name",
+        "user",
+        "organisation",
+        "prefix",
+        "read_only",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("read_only",)
+    search_fields = ("name", "user__email", "prefix")
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+    raw_id_fields = ("user", "organisation")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("user__email", "organisation__name")
+    raw_id_fields = ("user", "organisation", "decided_by")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.selectors import user_membership
+from accounts import access
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -12,9 +12,10 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    current = user_membership(user)
+    current = access.active_membership(user)
     return {
         "current_membership": current,
+        "user_memberships": access.memberships_of(user),
         "current_organisation": current.organisation if current else None,
         "is_coordinator": user.is_coordinator,
     }

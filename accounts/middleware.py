@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 
 class CoordinatorTwoFactorMiddleware:
-    """Coordinators see everything in their provinces, so two-factor is required before anything else.
+    """Coordinators see everything in their provinces, and staff and superusers see every
+    province and the Django admin, so two-factor is required of them before anything else.
 
     Also activates a signed-in person's preferred language (the cookie of the switch wins).
     """
@@ -28,15 +29,14 @@ class CoordinatorTwoFactorMiddleware:
             if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
-            if user.is_coordinator and not request.path.startswith(self.ALLOWED_PREFIXES):
-                from allauth.mfa.models import Authenticator
+            from accounts.tokens import has_totp, needs_two_factor
 
-                has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-                if not has_totp:
-                    if request.path.startswith("/api/"):
-                        return JsonResponse(
-                            {"detail": _("Coordinators must set up two-factor authentication first.")},
-                            status=403,
-                        )
-                    return redirect(reverse("mfa_activate_totp"))
+            allowed = request.path.startswith(self.ALLOWED_PREFIXES)
+            if not allowed and needs_two_factor(user) and not has_totp(user):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": _("Coordinators must set up two-factor authentication first.")},
+                        status=403,
+                    )
+                return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

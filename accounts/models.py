@@ -83,6 +83,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self._coordinator_provinces
 
 
+class Board(models.Model):
+    """A school board (bestuur) or a concern: groups organisations for figures only; it gives
+    nobody access to anything."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     """A school or a company. Its province and landsdeel follow from its place."""
 
@@ -114,12 +130,26 @@ class Organisation(models.Model):
     landsdeel = models.CharField(_("landsdeel"), max_length=12, choices=Landsdeel)
     levels = models.JSONField(_("levels offered"), default=list, blank=True)
     sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+        verbose_name=_("board"),
+    )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # How a coordinator reaches a school or company without (active) members (coverage view).
+    last_contacted_on = models.DateField(_("last contacted on"), null=True, blank=True)
+    contact_note = models.TextField(_("contact note"), blank=True)
+    # An identity change (name, place/province, BRIN/KvK) of a verified organisation waits here
+    # for a coordinator of the old or the new province; the old values stay in force meanwhile.
+    pending_identity = models.JSONField(_("identity change awaiting approval"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -160,6 +190,44 @@ class Organisation(models.Model):
     @property
     def registry_number(self) -> str:
         return (self.brin if self.is_school else self.kvk) or ""
+
+
+class Location(models.Model):
+    """A school location (BRIN + two-digit vestigingsnummer) or a company site (KvK + 12-digit
+    vestigingsnummer) with its own place, coordinates and (schools) levels. Listings made for a
+    location are matched from its coordinates and holiday region."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    number = models.CharField(_("vestigingsnummer"), max_length=12)
+    place = models.CharField(_("place"), max_length=100)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=20, choices=Province)
+    landsdeel = models.CharField(_("landsdeel"), max_length=12, choices=Landsdeel)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    levels = models.JSONField(_("levels offered"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="location_number_unique"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=50.0, latitude__lte=54.0, longitude__gte=3.0, longitude__lte=7.5),
+                name="location_in_netherlands",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.name}"
+
+    @property
+    def code(self) -> str:
+        """BRIN + vestigingsnummer for a school location (e.g. 12AB01); the 12-digit number for a site."""
+        return f"{self.organisation.brin or ''}{self.number}" if self.organisation.is_school else self.number
 
 
 class Membership(models.Model):
@@ -273,3 +341,70 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 of the secret is stored; the secret is shown once.
+
+    `organisation` is the organisation it acts for by default (the active one when it was made;
+    X-Organisation may name another of its owner's organisations). It is revoked when its owner
+    leaves or is removed from that organisation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(_("read-only"), default=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class JoinRequest(models.Model):
+    """A person asks to join an existing (verified) organisation; one of its admins decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(status="pending"),
+                name="join_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.status})"

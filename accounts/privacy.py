@@ -63,9 +63,8 @@ def _iso(value: Any) -> str | None:
 def _accounts_data(user: User) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import AuditEntry, Invitation
+    from accounts.models import ApiToken, AuditEntry, Invitation
 
     memberships = user.memberships.select_related("organisation").order_by("created_at", "pk")
     sent = Invitation.objects.filter(invited_by=user).select_related("organisation").order_by("created_at")
@@ -74,7 +73,6 @@ def _accounts_data(user: User) -> dict[str, Any]:
         .select_related("organisation")
         .order_by("created_at")
     )
-    token = Token.objects.filter(user=user).first()
     return {
         "account": {
             "id": user.pk,
@@ -97,8 +95,18 @@ def _accounts_data(user: User) -> dict[str, Any]:
             {"type": a.type, "created_at": _iso(a.created_at), "last_used_at": _iso(a.last_used_at)}
             for a in Authenticator.objects.filter(user=user).order_by("pk")
         ],
-        # Whether an API token exists, never the key itself.
-        "api_token": {"created": _iso(token.created)} if token else None,
+        # The personal API tokens by name and dates, never a secret (only its hash is stored).
+        "api_tokens": [
+            {
+                "name": t.name,
+                "read_only": t.read_only,
+                "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user).order_by("pk")
+        ],
         "memberships": [
             {
                 "organisation_id": m.organisation_id,

@@ -14,10 +14,10 @@ def user_organisations(user: User) -> QuerySet[Organisation]:
 
 
 def user_membership(user: User) -> Membership | None:
-    """The person's current organisation membership (the first one; most people have one)."""
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.select_related("organisation").filter(user=user).order_by("created_at").first()
+    """The membership of the person's active organisation (accounts.access)."""
+    from accounts import access
+
+    return access.active_membership(user)
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -38,6 +38,19 @@ def organisation_get_for(user: User, organisation_id: int, *, admin: bool = Fals
     return org
 
 
+def identity_changes_queue(user: User) -> QuerySet[Organisation]:
+    """Verified organisations whose identity change awaits a coordinator of the old or the new
+    province (accounts.services.organisation_identity_decide)."""
+    from django.db.models import Q
+
+    provinces = user.coordinator_provinces
+    return (
+        Organisation.objects.exclude(pending_identity={})
+        .filter(Q(province__in=provinces) | Q(pending_identity__province__in=provinces))
+        .order_by("updated_at")
+    )
+
+
 def verification_queue(user: User) -> QuerySet[Organisation]:
     """Unverified organisations in the coordinator's provinces, oldest first."""
     return Organisation.objects.filter(
@@ -54,3 +67,28 @@ def invitations_open_for(user: User) -> QuerySet[Invitation]:
         revoked_at__isnull=True,
         expires_at__gt=timezone.now(),
     )
+
+
+def organisations_search(query: str, *, limit: int = 20) -> QuerySet[Organisation]:
+    """Existing organisations by name, place, BRIN code or KvK number (at least 2 characters),
+    for someone signing up who may find their school or company already there."""
+    from django.db.models import Q
+
+    query = (query or "").strip()
+    if len(query) < 2:
+        return Organisation.objects.none()
+    registry = query.upper().replace(" ", "")
+    return Organisation.objects.filter(
+        Q(name__icontains=query) | Q(place__iexact=query) | Q(brin=registry) | Q(kvk=registry)
+    ).order_by("-verified_at", "name")[:limit]
+
+
+def organisation_by_registry(*, kind: str, brin: str | None, kvk: str | None) -> Organisation | None:
+    """The organisation already registered with this BRIN code (schools) or KvK number."""
+    from accounts.validators import normalise_brin, normalise_kvk
+
+    if kind == Organisation.Kind.SCHOOL and brin:
+        return Organisation.objects.filter(brin=normalise_brin(brin)).first()
+    if kind == Organisation.Kind.COMPANY and kvk:
+        return Organisation.objects.filter(kvk=normalise_kvk(kvk)).first()
+    return None

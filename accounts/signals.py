@@ -12,3 +12,7 @@ organisation_verified = Signal()
 organisation_rejected = Signal()
 # sender=Invitation, invitation=...
 invitation_created = Signal()
+# sender=JoinRequest, join_request=...
+join_requested = Signal()
+# sender=JoinRequest, join_request=..., by=User
+join_request_decided = Signal()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import privacy_views, views
+from accounts import privacy_views, team_views, views
 
 app_name = "accounts"
 
@@ -28,8 +28,34 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_id>/admin/",
+        team_views.member_set_admin,
+        name="member_set_admin",
+    ),
+    path("organisations/<int:pk>/leave/", team_views.organisation_leave, name="organisation_leave"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_id>/resend/",
+        team_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("organisations/find/", team_views.organisation_search, name="organisation_search"),
+    path("organisations/<int:pk>/join/", team_views.join_request_create, name="join_request_create"),
+    path(
+        "organisations/<int:pk>/join-requests/<int:join_request_id>/",
+        team_views.join_request_decide,
+        name="join_request_decide",
+    ),
+    path("organisations/switch/", team_views.organisation_switch, name="organisation_switch"),
+    path("profile/tokens/", team_views.token_list, name="tokens"),
+    path("profile/tokens/<int:token_id>/revoke/", team_views.token_revoke, name="token_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("coordinator/verification/", views.verification_queue, name="verification_queue"),
     path("coordinator/verification/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
     path("coordinator/verification/<int:pk>/reject/", views.organisation_reject, name="organisation_reject"),
+    path(
+        "coordinator/verification/<int:pk>/identity/",
+        views.organisation_identity_decide,
+        name="organisation_identity_decide",
+    ),
 ]

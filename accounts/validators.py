@@ -43,3 +43,21 @@ def validate_crebo(value: str) -> None:
         raise ValidationError(
             _("A crebo qualification code has five digits, for example 25604."), code="invalid_crebo"
         )
+
+
+SCHOOL_LOCATION_RE = re.compile(r"^\d{2}$")
+COMPANY_SITE_RE = re.compile(r"^\d{12}$")
+
+
+def validate_location_number(value: str, *, school: bool) -> None:
+    """A school location's vestigingsnummer has two digits (with the BRIN: 12AB01); a company
+    site's KvK vestigingsnummer has twelve."""
+    if school and not SCHOOL_LOCATION_RE.match(value or ""):
+        raise ValidationError(
+            _("A school location number has two digits, for example 01."), code="invalid_location"
+        )
+    if not school and not COMPANY_SITE_RE.match(value or ""):
+        raise ValidationError(
+            _("A KvK vestigingsnummer has exactly twelve digits, for example 000012345678."),
+            code="invalid_location",
+        )

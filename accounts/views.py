@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import access, selectors, services
 from accounts.forms import InvitationForm, OrganisationForm, ProfileForm, RejectForm
-from accounts.models import Invitation, Membership, Organisation
+from accounts.models import Invitation, JoinRequest, Membership, Organisation
 from taxonomy.places import all_places
 
 
@@ -49,6 +49,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        existing = selectors.organisation_by_registry(kind=data["kind"], brin=data["brin"], kvk=data["kvk"])
+        if existing is not None and existing.is_verified:
+            # Never a second copy of a verified organisation: ask its admins instead.
+            return _join_instead(request, existing)
         try:
             org = services.organisation_create(
                 user=request.user,
@@ -75,6 +79,23 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation_form.html", {"form": form, "places": all_places()})
 
 
+def _join_instead(request: HttpRequest, existing: Organisation) -> HttpResponse:
+    try:
+        services.join_request_create(organisation=existing, user=request.user)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.info(
+            request,
+            _(
+                "%(name)s is already registered and verified, so we did not create it again. "
+                "We asked its admins to let you join."
+            )
+            % {"name": existing.name},
+        )
+    return redirect("accounts:dashboard")
+
+
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get_for(request.user, pk)
@@ -87,6 +108,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if is_admin
         else [],
         "invite_form": InvitationForm(),
+        "is_member": access.is_member(request.user, org),
+        "join_requests": org.join_requests.filter(status=JoinRequest.Status.PENDING).select_related("user")
+        if is_admin
+        else [],
+        # Who changed what in the organisation, for its members and coordinators.
+        "history": org.audit_entries.filter(
+            action__regex=r"^(membership|invitation|join_request|organisation)\."
+        )[:50],
     }
     return render(request, "accounts/organisation_detail.html", context)
 
@@ -246,7 +275,31 @@ def _require_coordinator(request: HttpRequest) -> None:
 def verification_queue(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
     queue = selectors.verification_queue(request.user)
-    return render(request, "accounts/verification_queue.html", {"queue": queue, "reject_form": RejectForm()})
+    context = {
+        "queue": queue,
+        "reject_form": RejectForm(),
+        "identity_changes": selectors.identity_changes_queue(request.user),
+    }
+    return render(request, "accounts/verification_queue.html", context)
+
+
+@login_required
+@require_POST
+def organisation_identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator of the old or the new province approves or refuses an identity change."""
+    _require_coordinator(request)
+    org = get_object_or_404(selectors.identity_changes_queue(request.user), pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.organisation_identity_decide(organisation=org, by=request.user, approve=approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = (
+            _("The change of %(name)s is approved.") if approve else _("The change of %(name)s is refused.")
+        )
+        messages.success(request, text % {"name": org.name})
+    return redirect("accounts:verification_queue")
 
 
 @login_required

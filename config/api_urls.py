@@ -22,6 +22,7 @@ router.register("offers", matching_api.OfferViewSet, basename="offer")
 router.register("requests", matching_api.RequestViewSet, basename="request")
 router.register("matches", MatchViewSet, basename="match")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("tokens", accounts_api.TokenViewSet, basename="token")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
     "accounts.middleware.CoordinatorTwoFactorMiddleware",
+    "accounts.access.ActiveOrganisationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -260,10 +261,14 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # DRF's token authentication, plus the coordinators' two-factor rule.
-        "accounts.api.authentication.TwoFactorTokenAuthentication",
+        # Personal tokens (hashed, revocable), plus the two-factor rule for coordinators/staff.
+        "accounts.api.authentication.PersonalTokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        # Binds the active organisation (X-Organisation / ?organisation=; accounts/access.py).
+        "accounts.api.authentication.ActiveOrganisation",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from accounts.models import Membership, User
 from matching import document_views, rules, selectors
 from matching.forms import MatchMessageForm
@@ -62,7 +63,7 @@ TAB_ORDER = {
 
 
 def _org_ids(request: HttpRequest) -> list[int]:
-    return list(Membership.objects.filter(user=request.user).values_list("organisation_id", flat=True))
+    return access.acting_org_ids(request.user)
 
 
 def _awaiting_me(org_ids: list[int]) -> Q:

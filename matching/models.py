@@ -63,6 +63,17 @@ class Listing(models.Model):
     plus bit masks of the known codes, so list filters run in SQL on every database."""
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    # The school location or company site it is for; matched from its coordinates when set.
+    location = models.ForeignKey(
+        "accounts.Location",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    # Posted by a coordinator on the organisation's behalf, until one of its admins takes it over.
+    posted_by_coordinator = models.BooleanField(_("posted by a coordinator"), default=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

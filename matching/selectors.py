@@ -12,20 +12,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts import access
 from accounts.models import Membership, Organisation, User
 from matching.models import Match, MatchMessage, Offer, Request
 
 
 def _member_org_ids(user: User) -> list[int]:
-    cached = getattr(user, "_member_org_ids", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-        user._member_org_ids = cached
-    return cached
+    """The organisation the person is acting for (accounts.access: the active one)."""
+    return access.acting_org_ids(user)
 
 
 def is_company_staff(user: User) -> bool:
-    return Membership.objects.filter(user=user, organisation__kind=Organisation.Kind.COMPANY).exists()
+    active = access.active_organisation(user)
+    return active is not None and active.kind == Organisation.Kind.COMPANY
 
 
 def offers_visible_to(user: User) -> QuerySet[Offer]:

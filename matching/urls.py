@@ -19,6 +19,7 @@ urlpatterns = [
     path("offers/sbb/", document_views.sbb_unchecked, name="sbb_unchecked"),
     path("offers/<int:pk>/sbb-checked/", document_views.sbb_check, name="sbb_check"),
     path("rollover/", document_views.rollover, name="rollover"),
+    path("offers/<int:pk>/take-over/", views.offer_take_over, name="offer_take_over"),
     path("requests/", views.request_browse, name="request_browse"),
     path("requests/mine/", views.request_mine, name="request_mine"),
     path("requests/new/", views.request_create, name="request_create"),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("requests/<int:pk>/close/", views.request_close, name="request_close"),
     path("requests/<int:pk>/reopen/", views.request_reopen, name="request_reopen"),
     path("requests/<int:pk>/duplicate/", document_views.request_duplicate, name="request_duplicate"),
+    path("requests/<int:pk>/take-over/", views.request_take_over, name="request_take_over"),
 ]

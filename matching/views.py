@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import user_membership
+from accounts import access
+from accounts.models import Organisation, User
 from matching import selectors
 from matching.forms import BrowseForm, ListingForm, OfferForm, RequestForm
 from matching.models import Offer, Request
@@ -62,7 +62,18 @@ class Side:
 
     @property
     def urls(self) -> dict[str, str]:
-        pages = ("browse", "mine", "create", "detail", "edit", "publish", "close", "reopen", "duplicate")
+        pages = (
+            "browse",
+            "mine",
+            "create",
+            "detail",
+            "edit",
+            "publish",
+            "close",
+            "reopen",
+            "duplicate",
+            "take_over",
+        )
         return {page: f"matching:{self.prefix}_{page}" for page in pages}
 
     def url(self, page: str) -> str:
@@ -102,19 +113,13 @@ def _add_service_errors(form: ListingForm, exc: ValidationError) -> None:
 
 
 def _own_organisation(user: User, kind: str) -> Organisation | None:
-    """The user's organisation of this kind (most people have exactly one organisation)."""
-    membership = (
-        Membership.objects.select_related("organisation")
-        .filter(user=user, organisation__kind=kind)
-        .order_by("created_at")
-        .first()
-    )
-    return membership.organisation if membership else None
+    """The active organisation when it is of this kind (accounts.access)."""
+    active = access.active_organisation(user)
+    return active if active is not None and active.kind == kind else None
 
 
 def _viewer_organisation(user: User) -> Organisation | None:
-    membership = user_membership(user)
-    return membership.organisation if membership else None
+    return access.active_organisation(user)
 
 
 def _distance_km(origin: Organisation | None, listing: Listing) -> float | None:
@@ -322,7 +327,9 @@ def _detail(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
     school = listing.organisation if not side.is_offer else (viewer if viewer and viewer.is_school else None)
     holidays = None
     if school is not None:
-        region = holiday_region_for_place(school)
+        # A request made for a school location follows that location's holiday region.
+        place = listing.location if not side.is_offer and listing.location_id else school
+        region = holiday_region_for_place(place)
         holidays = {
             "region": HOLIDAY_REGION_LABELS[region],
             "items": holidays_overlapping(region, listing.date_from, listing.date_until),
@@ -349,7 +356,7 @@ def _counterparts(user, side: Side, listing, is_member: bool) -> list:  # noqa: 
 
     from matching.models import Offer, Request
 
-    own = Membership.objects.filter(user=user).values("organisation_id")
+    own = access.acting_org_ids(user)
     if side.is_offer:
         return list(
             Request.objects.filter(
@@ -379,6 +386,7 @@ def _action(request: HttpRequest, side: Side, pk: int, action: str) -> HttpRespo
         "publish": (listings.listing_publish, _("Published. The matcher will now look for a match.")),
         "close": (listings.listing_close, _("Closed. It is no longer matched; you can reopen it later.")),
         "reopen": (listings.listing_reopen, _("Reopened and published again.")),
+        "take_over": (listings.listing_take_over, _("You have taken this over from the coordinator.")),
     }[action]
     try:
         service(listing, by=request.user)
@@ -390,6 +398,18 @@ def _action(request: HttpRequest, side: Side, pk: int, action: str) -> HttpRespo
     else:
         messages.success(request, done)
     return redirect(side.url("detail"), listing.pk)
+
+
+@login_required
+@require_POST
+def offer_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, OFFERS, pk, "take_over")
+
+
+@login_required
+@require_POST
+def request_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(request, REQUESTS, pk, "take_over")
 
 
 @login_required

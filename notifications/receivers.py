@@ -27,6 +27,8 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
     """An existing account hears it in the inbox too; a new address gets the mail alone.
     Either way the mail carries the accept link and goes through the outbox."""
     url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token])
+    # A resend extends the expiry: a new key, so the outbox sends it (once) again.
+    sent_id = f"{invitation.pk}:{invitation.expires_at.isoformat()}"
     inviter = invitation.invited_by
     organisation = invitation.organisation
     person = get_user_model().objects.filter(email__iexact=invitation.email, is_active=True).first()
@@ -48,7 +50,7 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
         email_address(
             event="invitation.created",
             object_type="invitation",
-            object_id=invitation.pk,
+            object_id=sent_id,
             to_email=invitation.email,
             language=language,
             subject=subject,
@@ -67,7 +69,7 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
         ),
         link=reverse("accounts:invitation_accept", args=[invitation.token]),
         object_type="invitation",
-        object_id=str(invitation.pk),
+        object_id=sent_id,
         email_template="emails/invitation",
         context=context,
     )
@@ -107,4 +109,63 @@ def tell_rejected(sender: Any, organisation: Any, by: Any, reason: str, **kwargs
         link=reverse("accounts:organisation_detail", args=[organisation.pk]),
         object_type="organisation",
         object_id=f"{organisation.pk}:{organisation.rejected_at.isoformat() if organisation.rejected_at else ''}",
+    )
+
+
+@receiver(signals.join_requested)
+def tell_admins_of_join_request(sender: Any, join_request: Any, **kwargs: Any) -> None:
+    organisation = join_request.organisation
+    person = join_request.user
+    admins = [m.user for m in organisation.memberships.filter(is_admin=True).select_related("user")]
+    notify(
+        event="join_request.created",
+        group="account",
+        recipients=admins,
+        title=lambda: (
+            _("%(person)s asks to join %(organisation)s")
+            % {"person": person.name or person.email, "organisation": organisation.name}
+        ),
+        body=lambda: (
+            _(
+                "%(person)s (%(email)s) asks to join %(organisation)s. Approve or refuse on the organisation page."
+            )
+            % {
+                "person": person.name or person.email,
+                "email": person.email,
+                "organisation": organisation.name,
+            }
+        ),
+        link=reverse("accounts:organisation_detail", args=[organisation.pk]),
+        object_type="join_request",
+        object_id=str(join_request.pk),
+    )
+
+
+@receiver(signals.join_request_decided)
+def tell_join_request_answer(sender: Any, join_request: Any, by: Any, **kwargs: Any) -> None:
+    organisation = join_request.organisation
+    approved = join_request.status == "approved"
+    notify(
+        event=f"join_request.{join_request.status}",
+        group="account",
+        recipients=[join_request.user],
+        title=lambda: (
+            (
+                _("You joined %(organisation)s")
+                if approved
+                else _("Your request to join %(organisation)s was refused")
+            )
+            % {"organisation": organisation.name}
+        ),
+        body=lambda: (
+            (
+                _("An admin of %(organisation)s approved your request.")
+                if approved
+                else _("An admin of %(organisation)s refused your request.")
+            )
+            % {"organisation": organisation.name}
+        ),
+        link=reverse("accounts:dashboard"),
+        object_type="join_request",
+        object_id=str(join_request.pk),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path  # noqa: F401
 
+from oversight.views import acting as acting_views
 from oversight.views import audit as audit_views
 from oversight.views import conduct as conduct_views
 from oversight.views import coverage as coverage_views
@@ -35,4 +36,6 @@ urlpatterns: list = [
     path("organisations/<int:pk>/audit/", audit_views.organisation_audit, name="organisation_audit"),
     path("coverage/", coverage_views.coverage, name="coverage"),
     path("coverage/target/", coverage_views.coverage_target, name="coverage_target"),
+    path("organisations/<int:pk>/act/", acting_views.act_for, name="act_for"),
+    path("organisations/new/", acting_views.organisation_create_for, name="organisation_create_for"),
 ]

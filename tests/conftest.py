@@ -16,7 +16,13 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Organisation, User
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_coordinator
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_coordinator,
+    make_platform_admin,
+)
 
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
@@ -115,7 +121,7 @@ def cast(db: None) -> Cast:
         coordinator=make_coordinator("overijssel", "gelderland", email="coordinator@oost.nl"),
         coordinator_elsewhere=make_coordinator("zuid-holland", email="coordinator@zuidwest.nl"),
         stranger=UserFactory(email="stranger@example.nl"),
-        platform_admin=UserFactory(email="root@example.nl", is_staff=True, is_superuser=True),
+        platform_admin=make_platform_admin(email="root@example.nl"),
     )
 
 

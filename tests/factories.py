@@ -131,3 +131,27 @@ def odt_upload(name: str = "pok.odt") -> SimpleUploadedFile:
 def exe_upload(name: str = "pok.pdf") -> SimpleUploadedFile:
     """A Windows executable header under a document's name."""
     return SimpleUploadedFile(name, b"MZ\x90\x00\x03" + b"\x00" * 200, content_type="application/pdf")
+
+
+def _activate_totp(user: User) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+
+
+def make_platform_admin(**kwargs: object) -> User:
+    """A superuser with TOTP set up (staff cannot work without it either)."""
+    user = UserFactory(is_staff=True, is_superuser=True, **kwargs)
+    _activate_totp(user)
+    return user
+
+
+def make_api_token(user: User, *, organisation: object = None, **kwargs: object) -> str:
+    """A personal API token for `user`; returns the secret for `Authorization: Token <key>`."""
+    from accounts.tokens import api_token_create
+
+    return api_token_create(user=user, name=kwargs.pop("name", "test"), organisation=organisation, **kwargs)[
+        1
+    ]

@@ -32,9 +32,9 @@ class _ListingFilter(filters.FilterSet):
         )
 
     def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        from accounts.models import Membership
+        from accounts import access
 
-        own = Membership.objects.filter(user=self.request.user).values("organisation_id")
+        own = access.acting_org_ids(self.request.user)
         return (
             queryset.filter(organisation_id__in=own) if value else queryset.exclude(organisation_id__in=own)
         )

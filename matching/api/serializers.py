@@ -4,7 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.models import Membership, Organisation, User
+from accounts import access
+from accounts.models import Location, Organisation, User
 from matching.models import (
     GROUP_SIZE_MAX,
     ContractType,
@@ -31,6 +32,7 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 _LISTING_OUT = [
     "id",
     "organisation",
+    "location",
     "kind",
     "title",
     "description",
@@ -138,7 +140,7 @@ class _ListingInput(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="Your organisation (defaults to your first one). Only organisations you belong to.",
+        help_text="Your active organisation (the default; see X-Organisation).",
     )
     kind = serializers.ChoiceField(choices=Kind.choices)
     title = serializers.CharField(max_length=200)
@@ -154,6 +156,12 @@ class _ListingInput(serializers.Serializer):
     contract_type = serializers.ChoiceField(
         choices=ContractType.choices, required=False, allow_blank=True, default=""
     )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="One of your organisation's locations/sites; matched from its coordinates.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,7 +169,10 @@ class _ListingInput(serializers.Serializer):
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
             self.fields["organisation"].queryset = Organisation.objects.filter(
-                pk__in=Membership.objects.filter(user=request.user).values("organisation_id")
+                pk__in=access.acting_org_ids(request.user)
+            )
+            self.fields["location"].queryset = Location.objects.filter(
+                organisation_id__in=access.acting_org_ids(request.user)
             )
 
 

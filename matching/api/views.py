@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 
-from accounts.models import Membership
+from accounts import access
 from matching import selectors
 from matching.api.filters import OfferFilter, RequestFilter
 from matching.api.matches import MatchOutputSerializer
@@ -61,10 +61,9 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None)
         if organisation is None:
-            membership = Membership.objects.select_related("organisation").filter(user=request.user).first()
-            if membership is None:
+            organisation = access.active_organisation(request.user)
+            if organisation is None:
                 raise PermissionDenied(_("Create or join an organisation first."))
-            organisation = membership.organisation
         listing = listings.listing_create(self.model, organisation=organisation, by=request.user, **data)
         return self._out(listing, status.HTTP_201_CREATED)
 

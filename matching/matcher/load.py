@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.db.models import F, Max, Min, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from matching import engine
@@ -48,8 +48,8 @@ _COMMON_COLUMNS = {
     "levels": "levels_text",
     "subjects": "subjects_text",
     "max_travel_km": "max_travel_km",
-    "lat": "organisation__latitude",
-    "lon": "organisation__longitude",
+    "lat": "site_lat",
+    "lon": "site_lon",
     "crebo": "crebo_text",
     "contract_type": "contract_type",
     "landsdeel": "organisation__landsdeel",
@@ -71,6 +71,10 @@ _COLUMNS = {
     },
 }
 _CODE_FIELDS = ("levels", "subjects", "crebo")
+# A listing made for a school location or company site is matched from the location's
+# coordinates, any other from its organisation's (DESIGN §1).
+_SITE_LAT = Coalesce("location__latitude", "organisation__latitude")
+_SITE_LON = Coalesce("location__longitude", "organisation__longitude")
 
 
 def engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
@@ -79,6 +83,7 @@ def engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
     columns = _COLUMNS[model]
     total = "capacity" if model is Offer else "slots"
     rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in _CODE_FIELDS})
+    rows = rows.annotate(site_lat=_SITE_LAT, site_lon=_SITE_LON)
     items = []
     for pk, amount, committed, status, verified_at, *values in rows.values_list(
         "pk", total, "committed", "status", "organisation__verified_at", *columns.values()
@@ -141,10 +146,10 @@ def pair_history(request_pks: Sequence[int]) -> dict[tuple[str, str], set[str]]:
 
 def _box(rows: QuerySet, *, start: str, end: str) -> dict:
     return rows.aggregate(
-        lat_min=Min("organisation__latitude"),
-        lat_max=Max("organisation__latitude"),
-        lon_min=Min("organisation__longitude"),
-        lon_max=Max("organisation__longitude"),
+        lat_min=Min(_SITE_LAT),
+        lat_max=Max(_SITE_LAT),
+        lon_min=Min(_SITE_LON),
+        lon_max=Max(_SITE_LON),
         km=Max("max_travel_km"),
         first=Min(start),
         last=Max(end),
@@ -161,9 +166,14 @@ def _reach_filter(request_rows: QuerySet[Request]) -> Q:
     reach = max(engine.problem.DEFAULT_MAX_TRAVEL_KM, box["km"] or 0, offer_km or 0) + 1
     dlat = reach / 111.0
     dlon = reach / (111.0 * math.cos(math.radians(max(abs(box["lat_min"]), abs(box["lat_max"])))))
-    return Q(online=True) | Q(
-        organisation__latitude__range=(box["lat_min"] - dlat, box["lat_max"] + dlat),
-        organisation__longitude__range=(box["lon_min"] - dlon, box["lon_max"] + dlon),
+    # Listings for a location are kept (a superset): the engine applies the distance exactly.
+    return (
+        Q(online=True)
+        | Q(location__isnull=False)
+        | Q(
+            organisation__latitude__range=(box["lat_min"] - dlat, box["lat_max"] + dlat),
+            organisation__longitude__range=(box["lon_min"] - dlon, box["lon_max"] + dlon),
+        )
     )
 
 
@@ -198,7 +208,7 @@ def _near(rows: QuerySet, model: type[Offer] | type[Request], of: QuerySet) -> Q
         rows.filter(kind__in=kinds, **{f"{start}__lte": other["last"], f"{end}__gte": other["first"]})
         .annotate(level_overlap=F("levels_mask").bitand(levels))
         .filter(level_overlap__gt=0)
-        .filter(online | box)
+        .filter(online | box | Q(location__isnull=False))
     )
 
 

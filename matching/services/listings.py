@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import Membership, Organisation, User
 from accounts.validators import CREBO_RE
 from matching.matcher import runs
@@ -38,7 +39,7 @@ from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
 
 log = structlog.get_logger(__name__)
 
-COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo")
+COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo", "location")
 OFFER_FIELDS = COMMON_FIELDS + (
     "capacity",
     "online",
@@ -119,8 +120,17 @@ def _expected_kind(model: type[Listing]) -> str:
 def _check_member(user: User | None, organisation: Organisation) -> None:
     if user is None:  # system callers (bulk load, tests of services) pass no user
         return
-    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+    if not access.is_member(user, organisation) and not _acts_as_coordinator(user, organisation):
         raise PermissionDenied
+
+
+def _acts_as_coordinator(user: User | None, organisation: Organisation) -> bool:
+    """A coordinator of its province posting for a school or company (never for their own)."""
+    return (
+        user is not None
+        and not access.is_member(user, organisation)
+        and access.coordinates(user, organisation.province)
+    )
 
 
 def _codes(values: Iterable[str] | None, allowed: Iterable[str], field: str) -> list[str]:
@@ -154,6 +164,9 @@ def _apply(listing: Listing, data: dict[str, Any]) -> None:
             value = (value or "").strip()
         elif name in ("contract_type", "lesson_format", "repeat"):
             value = value or ""
+        elif name == "location" and value is not None and value.organisation_id != listing.organisation_id:
+            # One of the organisation's own locations/sites (or none: the organisation's address).
+            raise ValidationError({"location": _("Choose one of your organisation's locations.")})
         setattr(listing, name, value)
 
 
@@ -282,11 +295,22 @@ def listing_create[L: (Offer, Request)](
         )
     _check_member(by, organisation)
     listing = model(organisation=organisation, created_by=by, status="draft")
-    if "contact_person" not in data and by is not None:
+    listing.posted_by_coordinator = _acts_as_coordinator(by, organisation)
+    if "contact_person" not in data and by is not None and not listing.posted_by_coordinator:
         data["contact_person"] = by
     _apply(listing, data)
     _validate(listing)
     listing.save()
+    if listing.posted_by_coordinator:
+        from accounts.services import audit_record
+
+        audit_record(
+            actor=by,
+            action=f"{model.__name__.lower()}.posted_for",
+            object_type=model.__name__.lower(),
+            object_id=listing.pk,
+            organisation=organisation,
+        )
     log.info("listing.created", model=model.__name__, id=listing.pk, organisation=organisation.pk)
     return listing
 
@@ -410,3 +434,26 @@ def listings_close_past(*, today: date | None = None) -> int:
         status="closed", closed_at=now
     )
     return closed
+
+
+@transaction.atomic
+def listing_take_over[L: (Offer, Request)](listing: L, *, by: User) -> L:
+    """An admin of the organisation takes over what a coordinator posted on its behalf."""
+    listing = _locked(listing)
+    if not access.is_admin(by, listing.organisation):
+        raise PermissionDenied
+    if not listing.posted_by_coordinator:
+        raise ValidationError(_("This was not posted by a coordinator."))
+    listing.posted_by_coordinator = False
+    listing.created_by = by
+    listing.save(update_fields=["posted_by_coordinator", "created_by", "updated_at"])
+    from accounts.services import audit_record
+
+    audit_record(
+        actor=by,
+        action=f"{type(listing).__name__.lower()}.taken_over",
+        object_type=type(listing).__name__.lower(),
+        object_id=listing.pk,
+        organisation=listing.organisation,
+    )
+    return listing

@@ -20,7 +20,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
+from accounts import access
+from accounts.models import User
 from matching import rules
 from matching.matcher import runs
 from matching.models import Feedback, Match, Offer, Request
@@ -37,13 +38,7 @@ class CapacityError(ValidationError):
 
 
 def _side_of(user: User, match: Match) -> set[str]:
-    org_ids = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-    sides = set()
-    if match.request.organisation_id in org_ids:
-        sides.add("school")
-    if match.offer.organisation_id in org_ids:
-        sides.add("company")
-    return sides
+    return access.side_of(user, match)
 
 
 def match_sides(*, user: User, match: Match) -> set[str]:

@@ -103,3 +103,11 @@ def member_emails(school: Organisation) -> list[str]:
     """Whom to contact: the people of the school (admins first), else its general address."""
     emails = [m.user.email for m in school.memberships.all()]
     return emails or ([school.email] if school.email else [])
+
+
+def without_contact(schools: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """The schools among these that nobody can be reached at: no member, no general e-mail or
+    phone (from the registry import or recorded by a coordinator)."""
+    return schools.filter(email="", phone="").filter(
+        ~Exists(Membership.objects.filter(organisation=OuterRef("pk")))
+    )

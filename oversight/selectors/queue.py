@@ -68,7 +68,8 @@ def _box(lat: float, lon: float, km: Any, cos: float) -> Q:
 
 def _reach(request: Request) -> Q:
     """Offers that could lie within the pair's distance limit of the school (a superset)."""
-    lat, lon = request.organisation.latitude, request.organisation.longitude
+    site = request.location or request.organisation
+    lat, lon = site.latitude, site.longitude
     if request.max_travel_km is not None:
         km = request.max_travel_km + MARGIN_KM
         near = _box(lat, lon, km, math.cos(math.radians(min(89.0, abs(lat) + km / KM_PER_DEGREE))))
@@ -81,7 +82,8 @@ def _reach(request: Request) -> Q:
         )
     if request.online_ok:
         near |= Q(online=True)
-    return near
+    # Offers for a company site lie wherever the site is: kept, the rule book decides exactly.
+    return near | Q(location__isnull=False)
 
 
 def _prefilter(request: Request) -> Q:

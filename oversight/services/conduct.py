@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, User
+from accounts import access
+from accounts.models import Organisation, User
 from accounts.services import audit_record
 from matching.models import Match
 from notifications.services import notify
@@ -67,7 +68,7 @@ def conduct_report_create(
 
     The company must be one the school has a match with, or a verified company; a related match
     must be one between these two organisations."""
-    if not school.is_school or not Membership.objects.filter(user=by, organisation=school).exists():
+    if not school.is_school or not access.is_member(by, school):
         raise PermissionDenied
     if not company.is_company:
         raise ValidationError({"company": _("Choose a company.")})

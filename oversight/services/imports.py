@@ -23,19 +23,23 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import structlog
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import signals
-from accounts.models import Invitation, Membership, Organisation, User
-from accounts.services import _apply_place, _apply_registry, _clean_codes, audit_record
+from accounts.models import Organisation, User
+from accounts.services import (
+    audit_record,
+    codes_clean,
+    invitation_blocker,
+    invitation_create,
+    place_apply,
+    registry_apply,
+)
 from accounts.validators import normalise_brin, normalise_kvk
 from oversight.access import scope_provinces
 from taxonomy.levels import LEVEL_ORDER, sort_levels
@@ -205,17 +209,7 @@ def _place_error(place: str, province: str | None) -> str:
 
 
 def _has_invitation(org: Organisation, email: str) -> bool:
-    if org.pk is None:
-        return False
-    if Membership.objects.filter(organisation=org, user__email__iexact=email).exists():
-        return True
-    return Invitation.objects.filter(
-        organisation=org,
-        email__iexact=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).exists()
+    return invitation_blocker(organisation=org, email=email) is not None
 
 
 def _check_row(
@@ -250,7 +244,7 @@ def _check_row(
     else:
         seen[registry] = line
         try:
-            _apply_registry(org, brin=registry if is_school else None, kvk=None if is_school else registry)
+            registry_apply(org, brin=registry if is_school else None, kvk=None if is_school else registry)
         except ValidationError as exc:
             errors += [message for messages in exc.message_dict.values() for message in messages]
     if org.pk and org.province not in scope:
@@ -271,7 +265,7 @@ def _check_row(
             errors.append(_place_error(row.place, province))
         elif not (org.pk and found.name == org.place and found.province == org.province):
             # A known organisation keeps its refined coordinates unless it moved.
-            _apply_place(org, place=row.place, province=province, latitude=None, longitude=None)
+            place_apply(org, place=row.place, province=province, latitude=None, longitude=None)
         if found is not None:
             row.province = found.province
             if found.province not in scope:
@@ -285,7 +279,7 @@ def _check_row(
         if not codes:
             continue
         try:
-            cleaned = _clean_codes(codes, allowed, column)
+            cleaned = codes_clean(codes, allowed, column)
         except ValidationError as exc:
             errors += _messages(exc)
         else:
@@ -325,17 +319,7 @@ def _check_row(
 
 def _invite(org: Organisation, email: str, by: User | None) -> None:
     # The organisation's contact becomes its first admin; the mail leaves after commit.
-    Invitation.objects.filter(
-        organisation=org, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    invitation = Invitation.objects.create(
-        organisation=org,
-        email=email,
-        is_admin=True,
-        invited_by=by,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
-    )
-    signals.invitation_created.send(sender=Invitation, invitation=invitation)
+    invitation_create(organisation=org, email=email, by=by, is_admin=True)
 
 
 def organisations_import(

@@ -91,6 +91,7 @@ def _page(request: HttpRequest, form: TargetForm, status: int = 200) -> HttpResp
         "form": form,
         "page": page,
         "rows": rows,
+        "no_contact": coverage_selectors.without_contact(schools).count(),
         "order": order,
         "query": f"order={order}",
     }

@@ -14,17 +14,16 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEntry, Invitation, Membership, Organisation, User
+from accounts.models import ApiToken, AuditEntry, Invitation, Membership, Organisation, User
 from accounts.services import invitation_create, user_delete, users_purge_inactive
 from accounts.tasks import purge_inactive_accounts
 from matching.models import Feedback, Match, MatchMessage, Offer, Request
 from matching.services import matches
 from matching.services.messages import match_message_post
 from notifications.models import Delivery, Notification, Preference
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db
@@ -116,14 +115,14 @@ def test_download_holds_my_data_from_every_app_and_nothing_of_other_people(clien
 
 
 def test_download_never_contains_secrets(client, cast):
-    Token.objects.create(user=cast.coordinator)
+    key = make_api_token(cast.coordinator)
     client.force_login(cast.coordinator)
     data = client.get(reverse("accounts:privacy_export")).json()
     assert [a["type"] for a in data["two_factor"]] == ["totp"]
     secret = Authenticator.objects.get(user=cast.coordinator).data["secret"]
     text = _text(data)
     assert secret not in text
-    assert Token.objects.get(user=cast.coordinator).key not in text
+    assert key not in text
     assert cast.coordinator.password not in text
     assert data["coordinator_provinces"] == ["gelderland", "overijssel"]
 
@@ -143,9 +142,8 @@ def test_download_needs_a_login(client):
 
 
 def test_api_export_returns_the_same_data_to_the_token_holder(cast, match):
-    token = Token.objects.create(user=cast.hr)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(cast.hr)}")
     response = api.get("/api/v1/me/export/")
     assert response.status_code == 200
     data = response.json()
@@ -174,7 +172,7 @@ def _totals() -> tuple[int, ...]:
 
 def test_deleting_my_account_anonymises_me_and_keeps_the_matches(client, cast, match):
     teacher = cast.teacher
-    Token.objects.create(user=teacher)
+    make_api_token(teacher)
     Authenticator.objects.create(user=teacher, type=Authenticator.Type.TOTP, data={"secret": "x"})
     other_device = client.__class__()
     other_device.force_login(teacher)
@@ -199,7 +197,7 @@ def test_deleting_my_account_anonymises_me_and_keeps_the_matches(client, cast, m
     assert not teacher.has_usable_password()
     assert not EmailAddress.objects.filter(user=teacher).exists()
     assert not Authenticator.objects.filter(user=teacher).exists()
-    assert not Token.objects.filter(user=teacher).exists()
+    assert not ApiToken.objects.filter(user=teacher).exists()
     assert not Membership.objects.filter(user=teacher).exists()
     assert not Notification.objects.filter(recipient=teacher).exists()
     assert not Preference.objects.filter(user=teacher).exists()

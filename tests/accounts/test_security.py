@@ -13,12 +13,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import AuditEntry, User
 from accounts.services import membership_set_admin
+from tests.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -121,8 +121,16 @@ def test_the_admin_login_goes_through_allauth(client, cast):
     # Posting credentials to the admin's own form logs nobody in (it has no rate limit or 2FA).
     client.post("/admin/login/?next=/admin/", {"username": "root@example.nl", "password": PASSWORD})
     assert not _logged_in(client)
-    # Through allauth a platform admin reaches the admin; a non-staff person does not.
-    assert _login(client, "root@example.nl", PASSWORD).status_code == 302
+    # Through allauth, with the second factor, a platform admin reaches the admin; a non-staff
+    # person does not.
+    response = _login(client, "root@example.nl", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    assert not _logged_in(client)
+    secret = Authenticator.objects.get(user=cast.platform_admin, type="totp").wrap().instance.data["secret"]
+    from allauth.mfa.utils import decrypt
+
+    code = format_hotp_value(hotp_value(decrypt(secret), int(time.time()) // 30))
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
     assert client.get("/admin/").status_code == 200
     client.force_login(cast.teacher)
     assert client.get("/admin/login/").status_code == 403
@@ -136,7 +144,7 @@ def test_api_throttle_counts_per_account_whatever_the_address(cast, monkeypatch)
 
     def api(user: User, ip: str) -> APIClient:
         client = APIClient(REMOTE_ADDR=ip, HTTP_X_FORWARDED_FOR=ip)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(user)}")
         return client
 
     statuses = [api(cast.teacher, f"198.51.100.{n}").get("/api/v1/me/").status_code for n in range(4)]

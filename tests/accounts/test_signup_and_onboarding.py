@@ -88,7 +88,22 @@ def test_brin_and_kvk_are_validated_with_clear_messages(client, django_user_mode
     assert not Organisation.objects.exists()
 
 
-def test_duplicate_brin_is_refused(cast, client):
+def test_duplicate_brin_of_a_verified_school_becomes_a_join_request(cast, client):
+    from accounts.models import JoinRequest
+
+    client.force_login(cast.stranger)
+    response = client.post(
+        reverse("accounts:organisation_create"),
+        {"kind": "school", "name": "Copy", "brin": cast.school.brin, "place": "Zwolle", "levels": ["havo"]},
+        follow=True,
+    )
+    assert "already registered and verified" in response.content.decode()
+    assert not Organisation.objects.filter(name="Copy").exists()
+    assert JoinRequest.objects.filter(user=cast.stranger, organisation=cast.school, status="pending").exists()
+
+
+def test_duplicate_brin_of_an_unverified_school_is_refused(cast, client):
+    Organisation.objects.filter(pk=cast.school.pk).update(verified_at=None)
     client.force_login(cast.stranger)
     response = client.post(
         reverse("accounts:organisation_create"),

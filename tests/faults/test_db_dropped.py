@@ -17,11 +17,11 @@ import psycopg
 import pytest
 from django.db import close_old_connections, connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from matching.models import Match, MatchingRun, Offer, Request
 from notifications.models import Notification
+from tests.factories import make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]
@@ -58,9 +58,7 @@ def drop_connection_before(statement: str):
 
 
 def _api(user) -> APIClient:
-    return APIClient(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    return APIClient(HTTP_AUTHORIZATION=f"Token {make_api_token(user)}", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_api_ask_loses_its_connection_before_the_match_insert_answers_503_and_writes_nothing(cast):

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 import pytest
 import redis
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.celery_app import app
@@ -23,7 +22,7 @@ from matching.models import Match, MatchingRun
 from matching.tasks import sweep_runs
 from notifications.models import Delivery
 from notifications.tasks import sweep_task
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, make_api_token
 from tests.smtp import free_port, smtp_server
 from tests.workers import start_worker, wait_for, workers
 
@@ -104,9 +103,7 @@ def smtp_inbox():
 
 
 def _token_client(user) -> APIClient:
-    return APIClient(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    return APIClient(HTTP_AUTHORIZATION=f"Token {make_api_token(user)}", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def _timed(call) -> tuple[object, float]:

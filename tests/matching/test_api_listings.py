@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from matching.models import Offer, Request
 from matching.services.offers import offer_create, offer_publish
 from matching.services.requests import request_create, request_publish
+from tests.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +140,7 @@ def test_only_members_change_an_offer(cast, listings, role, status):
 
 
 def test_create_publish_and_close_an_offer_with_a_token(cast):
-    token = Token.objects.create(user=cast.hr)
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {make_api_token(cast.hr)}")
     response = client.post("/api/v1/offers/", offer_payload(), format="json")
     assert response.status_code == 201, response.content
     offer_id = response.json()["id"]

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accounts.models import AuditEntry, Invitation, Membership, Organisation, User
-from accounts.services import audit_record, invitation_create
+from accounts.models import ApiToken, AuditEntry, Invitation, JoinRequest, Membership, Organisation, User
+from accounts.services import audit_record, invitation_create, join_request_create
+from accounts.tokens import api_token_create
 from matching.models import Attachment, Match, MatchMessage, Offer, Request
 from matching.services import listings, matches
 from matching.services.documents import attachment_add
@@ -70,6 +71,8 @@ class Scenario:
     far_report: ConductReport
     placement: PlacementRecord
     attachment: Attachment  # a PDF on `confirmed`
+    join_request: JoinRequest  # the stranger asks to join cast.school
+    token: ApiToken  # the teacher's personal API token
 
 
 def _draft(model: type[Offer] | type[Request], org: Organisation, by: User, **over: object):
@@ -222,4 +225,6 @@ def build_scenario(cast: Cast) -> Scenario:
         far_report=far_report,
         placement=placement,
         attachment=attachment,
+        join_request=join_request_create(organisation=school, user=cast.stranger, message="Graag"),
+        token=api_token_create(user=teacher, name="Rooster", organisation=school)[0],
     )

@@ -18,7 +18,6 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from matching.models import Match, Offer, Request
 from notifications.models import Notification
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,7 +105,7 @@ def test_every_operation_answers_per_its_schema_for_every_role(cast, fuzz_setup,
     sent = 0
     started = time.monotonic()
     for role, user in roles.items():
-        headers = {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+        headers = {"Authorization": f"Token {make_api_token(user)}"}
         for operation in operations:
             began = time.monotonic()
             try:
@@ -134,7 +133,10 @@ def test_coordinator_token_without_two_factor_gets_json_403(cast, live_server):
 
     bare = UserFactory(email="no-totp@oost.nl")
     CoordinatorRegion.objects.create(user=bare, province="overijssel")
-    headers = {"Authorization": f"Token {Token.objects.create(user=bare).key}", "Accept-Language": "en"}
+    headers = {
+        "Authorization": f"Token {make_api_token(bare)}",
+        "Accept-Language": "en",
+    }
     response = requests.get(f"{live_server.url}/api/v1/offers/", headers=headers)
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]

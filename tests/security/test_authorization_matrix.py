@@ -34,10 +34,11 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.test import APIClient
 
-from accounts.models import Invitation, Membership, Organisation
+from accounts.models import ApiToken, Invitation, JoinRequest, Membership, Organisation
 from matching.models import Attachment, Match, MatchMessage, Offer, Placement, Request, TeacherReflection
 from notifications.models import Notification
 from oversight.models import ConductReport, PlacementRecord
+from tests.factories import make_api_token
 from tests.matching.helpers import LATER, SOON, weekday_after
 from tests.security.scenario import Scenario, build_scenario
 
@@ -244,6 +245,28 @@ def POST(  # noqa: N802
     return Check(url(name, **kw), expect, "POST", data, keeps, keeps_for)
 
 
+def PATCH(  # noqa: N802
+    name: str,
+    expect: dict[str, Expected],
+    data: Any = None,
+    keeps: Any = None,
+    keeps_for: tuple[str, ...] | None = None,
+    **kw: Any,
+) -> Check:
+    return Check(url(name, **kw), expect, "PATCH", data, keeps, keeps_for)
+
+
+def DELETE(  # noqa: N802
+    name: str,
+    expect: dict[str, Expected],
+    data: Any = None,
+    keeps: Any = None,
+    keeps_for: tuple[str, ...] | None = None,
+    **kw: Any,
+) -> Check:
+    return Check(url(name, **kw), expect, "DELETE", data, keeps, keeps_for)
+
+
 def row_of(model: type, ref: str) -> Callable[[Scenario], Any]:
     """Snapshot of one row, every column (updated_at included)."""
     return lambda s: model.objects.filter(pk=Ref(ref)(s)).values().first()
@@ -386,6 +409,89 @@ ROWS: dict[str, list[Check]] = {
             membership_id=Ref("teacher_membership"),
         ),
     ],
+    "accounts:member_set_admin": [
+        POST(
+            "accounts:member_set_admin",
+            web(404, coordinator=403, platform_admin=403),
+            {"is_admin": "1"},
+            keeps=row_of(Membership, "teacher_membership"),
+            keeps_for=ROLES,
+            pk=Ref("cast.company"),
+            membership_id=Ref("teacher_membership"),
+        ),
+        POST(
+            "accounts:member_set_admin",
+            access(web, 302, **SCHOOL_ORG),
+            {"is_admin": "1"},
+            keeps=row_of(Membership, "teacher_membership"),
+            pk=Ref("cast.school"),
+            membership_id=Ref("teacher_membership"),
+        ),
+    ],
+    # Members only; the school's last admin is told to hand over first (a message, no change).
+    "accounts:organisation_leave": [
+        POST(
+            "accounts:organisation_leave",
+            web(404, teacher=302, school_admin=302),
+            keeps=lambda s: list(Membership.objects.filter(organisation=s.cast.school).values_list("pk")),
+            keeps_for=tuple(r for r in ROLES if r != "teacher"),
+            pk=Ref("cast.school"),
+        )
+    ],
+    "accounts:invitation_resend": [
+        POST(
+            "accounts:invitation_resend",
+            access(web, 302, **SCHOOL_ORG),
+            keeps=row_of(Invitation, "invitation"),
+            pk=Ref("cast.school"),
+            invitation_id=Ref("invitation"),
+        )
+    ],
+    "accounts:organisation_search": [
+        GET("accounts:organisation_search", web(200)),
+        GET("accounts:organisation_search", web(200), query="q=Geheim"),
+    ],
+    # Anyone signed in may ask to join a verified organisation; its members are told they are.
+    "accounts:join_request_create": [POST("accounts:join_request_create", web(302), pk=Ref("cast.school"))],
+    "accounts:join_request_decide": [
+        POST(
+            "accounts:join_request_decide",
+            access(web, 302, **SCHOOL_ORG),
+            {"decision": "approve"},
+            keeps=row_of(JoinRequest, "join_request"),
+            pk=Ref("cast.school"),
+            join_request_id=Ref("join_request"),
+        ),
+        POST(
+            "accounts:join_request_decide",
+            web(404, coordinator=403, platform_admin=403),
+            {"decision": "approve"},
+            keeps=row_of(JoinRequest, "join_request"),
+            keeps_for=ROLES,
+            pk=Ref("cast.company"),
+            join_request_id=Ref("join_request"),
+        ),
+    ],
+    # Only to an organisation one is a member of.
+    "accounts:organisation_switch": [
+        POST(
+            "accounts:organisation_switch",
+            web(403, teacher=302, school_admin=302),
+            lambda s: {"organisation": s.cast.school.pk},
+        )
+    ],
+    "accounts:tokens": [
+        GET("accounts:tokens", web(200), shows={"teacher": ("Rooster",)}),
+        POST("accounts:tokens", web(200), {"name": ""}),
+    ],
+    "accounts:token_revoke": [
+        POST(
+            "accounts:token_revoke",
+            web(404, teacher=302),
+            keeps=row_of(ApiToken, "token"),
+            token_id=Ref("token"),
+        )
+    ],
     "accounts:invitation_accept": [
         # The token is the secret; the page shows the invitation to whoever holds it.
         GET("accounts:invitation_accept", web(200, anonymous=200), token=Ref("invitation.token")),
@@ -420,6 +526,16 @@ ROWS: dict[str, list[Check]] = {
             keeps=row_of(Organisation, "far_pending"),
             pk=Ref("far_pending"),
         ),
+    ],
+    # Nothing awaits a decision in the scenario: coordinators get 404 as for a foreign object.
+    "accounts:organisation_identity_decide": [
+        POST(
+            "accounts:organisation_identity_decide",
+            web(403, coordinator=404, coordinator_elsewhere=404),
+            {"decision": "approve"},
+            keeps=row_of(Organisation, "cast.company"),
+            pk=Ref("cast.company"),
+        )
     ],
     "accounts:organisation_reject": [
         POST(
@@ -1028,6 +1144,14 @@ ROWS: dict[str, list[Check]] = {
             access(api, 200, write=("coordinator_elsewhere", "platform_admin")),
             pk=Ref("far_school"),
         ),
+        # The profile: admins only (an empty name: 400, nothing saved).
+        PATCH(
+            "api:organisation-detail",
+            access(api, 400, **SCHOOL_ORG),
+            {"name": ""},
+            keeps=row_of(Organisation, "cast.school"),
+            pk=Ref("cast.school"),
+        ),
     ],
     "api:organisation-members": [
         GET(
@@ -1035,6 +1159,156 @@ ROWS: dict[str, list[Check]] = {
             access(api, 200, write=SCHOOL_ORG["read"] + ("school_admin",)),
             pk=Ref("cast.school"),
         ),
+        # Inviting: admins only (a bad address: 400, nothing sent).
+        POST(
+            "api:organisation-members",
+            access(api, 400, **SCHOOL_ORG),
+            {"email": "geen-adres"},
+            keeps=lambda s: list(Invitation.objects.filter(organisation=s.cast.school).values_list("pk")),
+            pk=Ref("cast.school"),
+        ),
+    ],
+    "api:organisation-member": [
+        PATCH(
+            "api:organisation-member",
+            access(api, 200, **SCHOOL_ORG),
+            {"is_admin": True},
+            keeps=row_of(Membership, "teacher_membership"),
+            pk=Ref("cast.school"),
+            user_id=Ref("cast.teacher"),
+        ),
+        DELETE(
+            "api:organisation-member",
+            access(api, 204, **SCHOOL_ORG),
+            keeps=row_of(Membership, "teacher_membership"),
+            pk=Ref("cast.school"),
+            user_id=Ref("cast.teacher"),
+        ),
+    ],
+    # The teacher may leave; the last admin may not (400); non-members: 404.
+    "api:organisation-leave": [
+        POST(
+            "api:organisation-leave",
+            api(404, teacher=204, school_admin=400),
+            keeps=lambda s: list(Membership.objects.filter(organisation=s.cast.school).values_list("pk")),
+            keeps_for=tuple(r for r in ROLES if r != "teacher"),
+            pk=Ref("cast.school"),
+        )
+    ],
+    "api:organisation-invitations": [
+        GET("api:organisation-invitations", access(api, 200, **SCHOOL_ORG), pk=Ref("cast.school"))
+    ],
+    "api:organisation-invitation": [
+        DELETE(
+            "api:organisation-invitation",
+            access(api, 204, **SCHOOL_ORG),
+            keeps=row_of(Invitation, "invitation"),
+            pk=Ref("cast.school"),
+            invitation_id=Ref("invitation"),
+        )
+    ],
+    "api:organisation-invitation-resend": [
+        POST(
+            "api:organisation-invitation-resend",
+            access(api, 200, **SCHOOL_ORG),
+            keeps=row_of(Invitation, "invitation"),
+            pk=Ref("cast.school"),
+            invitation_id=Ref("invitation"),
+        )
+    ],
+    "api:organisation-search": [GET("api:organisation-search", api(200), query="q=Geheim")],
+    "api:organisation-join-requests": [
+        GET("api:organisation-join-requests", access(api, 200, **SCHOOL_ORG), pk=Ref("cast.school")),
+        # Anyone signed in may ask; its members already belong (400).
+        POST(
+            "api:organisation-join-requests",
+            api(201, teacher=400, school_admin=400),
+            {},
+            pk=Ref("cast.school"),
+        ),
+    ],
+    "api:organisation-join-request-approve": [
+        POST(
+            "api:organisation-join-request-approve",
+            access(api, 200, **SCHOOL_ORG),
+            keeps=row_of(JoinRequest, "join_request"),
+            pk=Ref("cast.school"),
+            join_request_id=Ref("join_request"),
+        )
+    ],
+    "api:organisation-join-request-refuse": [
+        POST(
+            "api:organisation-join-request-refuse",
+            access(api, 200, **SCHOOL_ORG),
+            keeps=row_of(JoinRequest, "join_request"),
+            pk=Ref("cast.school"),
+            join_request_id=Ref("join_request"),
+        )
+    ],
+    # Everyone who may see the organisation reads its locations; its admins add them (bad: 400).
+    # Coordinators of the organisation's province act for it; platform admins may look (200) but
+    # coordinate no province, so their writes are refused (403); other provinces: 404.
+    "oversight:act_for": [
+        GET("oversight:act_for", coordinator_object(), pk=Ref("cast.school")),
+        POST(
+            "oversight:act_for",
+            web(403, coordinator=302, coordinator_elsewhere=404),
+            {"step": "contact", "note": "Gebeld"},
+            keeps=row_of(Organisation, "cast.school"),
+            pk=Ref("cast.school"),
+        ),
+    ],
+    "oversight:organisation_create_for": [
+        GET("oversight:organisation_create_for", coordinator_page()),
+        # An incomplete form: back with errors; nothing is created.
+        POST(
+            "oversight:organisation_create_for",
+            coordinator_page(ok=200),
+            {"kind": "school", "name": "Nieuwe School"},
+            keeps=lambda s: Organisation.objects.count(),
+        ),
+    ],
+    # Only the organisation's admins take over what a coordinator posted; the scenario's
+    # listings were posted by their own people (a message, nothing changes).
+    "matching:offer_take_over": [
+        POST(
+            "matching:offer_take_over",
+            access(web, 302, **OPEN_OFFER),
+            keeps=row_of(Offer, "offer"),
+            keeps_for=ROLES,
+            pk=Ref("offer"),
+        )
+    ],
+    # A plain member (the teacher) may edit the request but not take it over: admins only.
+    "matching:request_take_over": [
+        POST(
+            "matching:request_take_over",
+            access(web, 302, write=("school_admin",), read=("teacher", *OPEN_REQUEST["read"])),
+            keeps=row_of(Request, "request"),
+            keeps_for=ROLES,
+            pk=Ref("request"),
+        )
+    ],
+    "api:organisation-locations": [
+        GET(
+            "api:organisation-locations",
+            access(api, 200, write=SCHOOL_ORG["read"] + ("school_admin",)),
+            pk=Ref("cast.school"),
+        ),
+        POST(
+            "api:organisation-locations",
+            access(api, 400, **SCHOOL_ORG),
+            {"number": "1", "place": "Kampen"},
+            keeps=lambda s: list(s.cast.school.locations.values_list("pk")),
+            pk=Ref("cast.school"),
+        ),
+    ],
+    "api:token-list": [
+        GET("api:token-list", api(200), shows={"teacher": ("Rooster",)}),
+        POST("api:token-list", api(400), {"name": ""}, keeps=lambda s: ApiToken.objects.count()),
+    ],
+    "api:token-detail": [
+        DELETE("api:token-detail", api(404, teacher=204), keeps=row_of(ApiToken, "token"), pk=Ref("token"))
     ],
     "api:offer-list": [
         GET(
@@ -1674,12 +1948,11 @@ def test_coordinator_without_two_factor_is_sent_to_set_it_up(client, scenario, c
 
 
 def test_coordinator_without_two_factor_gets_403_from_the_api(scenario, coordinator_without_2fa):
-    from rest_framework.authtoken.models import Token
 
     session = APIClient()
     session.force_login(coordinator_without_2fa)
     token = APIClient()
-    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=coordinator_without_2fa).key}")
+    token.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(coordinator_without_2fa)}")
     for client in (session, token):
         for path in ("/api/v1/organisations/", "/api/v1/matches/", "/api/v1/reports/kpis/"):
             response = client.get(path)

@@ -70,7 +70,7 @@ class _Echo:
 def _label(value: object, column: Column | None, fmt: str) -> object:
     if fmt == "csv" or column is None or not column.labels:
         return value
-    return column.labels.get(value, value) if isinstance(value, str) else value
+    return str(column.labels.get(value, value)) if isinstance(value, str) else value
 
 
 def _present(value: object, column: Column | None, fmt: str) -> object:

@@ -7,13 +7,17 @@ A handful of grouped queries, whatever the number of matches.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from matching.models import Feedback, Match
+from oversight.csv_files import Column
 from oversight.schoolyear import held_in, school_year_label, school_year_slug
+from oversight.selectors.exports import KINDS, LEVELS, MATCH_STATUSES, SUBJECTS
 from oversight.selectors.kpis import LEVELS_OF_ACTIVITY, SUBJECTS_OF_ACTIVITY
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -93,3 +97,33 @@ def organisation_impact(organisation: Organisation, year: int) -> dict[str, Any]
         "average_rating": round(received["average"], 1) if received["average"] is not None else None,
         "ratings_received": received["n"],
     }
+
+
+# --- the organisation's own export ------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    Column(_("id"), "pk"),
+    Column(_("activity date"), "activity_date"),
+    Column(_("kind"), "offer__kind", labels=KINDS),
+    Column(_("status"), "status", labels=MATCH_STATUSES),
+    Column(_("school"), "request__organisation__name"),
+    Column(_("BRIN code"), "request__organisation__brin"),
+    Column(_("company"), "offer__organisation__name"),
+    Column(_("KvK number"), "offer__organisation__kvk"),
+    Column(_("request"), "request__title"),
+    Column(_("offer"), "offer__title"),
+    Column(_("slots"), "slots"),
+    Column(_("levels"), "request__levels", is_list=True, labels=LEVELS),
+    Column(_("subjects"), "request__subjects", is_list=True, labels=SUBJECTS),
+    Column(_("girls"), "placement_record__girls"),
+    Column(_("boys"), "placement_record__boys"),
+    Column(_("other or unknown"), "placement_record__other_or_unknown"),
+    Column(_("confirmed"), "confirmed_at"),
+)
+
+
+def organisation_export_rows(organisation: Organisation, year: int) -> Iterator[tuple]:
+    """The organisation's held activities of the school year (with the placements' counts of
+    internships), oldest first, streamed in chunks."""
+    rows = held_matches(organisation, year).order_by("activity_date", "pk")
+    yield from rows.values_list(*(column.path for column in EXPORT_COLUMNS)).iterator(chunk_size=2000)

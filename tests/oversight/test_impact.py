@@ -159,3 +159,26 @@ def test_an_empty_year_is_a_valid_file_with_headers(cast):
                 csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";" if fmt == "excel" else ",")
             )
         assert len(rows) == 1 and rows[0][0] == "id"
+
+
+def test_impact_page_and_certificate_show_the_year_and_switch(client, cast, held):
+    client.force_login(cast.hr)
+    response = client.get(reverse("impact:mine"))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "impact:page", args=[cast.company.pk]
+    )
+    html = client.get(reverse("impact:page", args=[cast.company.pk])).content.decode()
+    assert "Impact of Demcon" in html and "<svg" in html and "Show as table" in html
+    assert f"school_year={YEAR}-{YEAR + 1}&amp;format=xlsx" in html
+    html = client.get(reverse("impact:certificate", args=[cast.company.pk])).content.decode()
+    assert "Demcon held 4 activities" in html and "Stedelijk Lyceum" in html
+    older = client.get(
+        reverse("impact:certificate", args=[cast.company.pk]), {"school_year": f"{YEAR - 1}-{YEAR}"}
+    )
+    assert "Demcon held 1 activity" in older.content.decode()
+    assert client.get(reverse("impact:page", args=[cast.company.pk]), {"school_year": "x"}).status_code == 400
+
+    client.force_login(cast.teacher)
+    assert client.get(reverse("impact:page", args=[cast.company.pk])).status_code == 403
+    client.force_login(cast.stranger)
+    assert client.get(reverse("impact:mine")).status_code == 404

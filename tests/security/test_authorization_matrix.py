@@ -801,6 +801,7 @@ ROWS: dict[str, list[Check]] = {
             pk=Ref("report"),
         ),
     ],
+    "oversight:feedback": [GET("oversight:feedback", coordinator_page(), scoped=True)],
     "oversight:exports": [
         GET("oversight:exports", coordinator_page(), scoped=True),
         # A province outside one's scope is not a valid filter.

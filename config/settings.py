@@ -384,3 +384,14 @@ PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=1095)
 # Coordinator figures (dashboard, monitor, reports API) are cached this long; any saved match,
 # offer, request or organisation invalidates them at once (oversight/figures_cache.py). 0 = off.
 OVERSIGHT_CACHE_SECONDS = env.int("OVERSIGHT_CACHE_SECONDS", default=120)
+# The regional goal for schools in active collaboration with companies, per province (percent of
+# its verified schools; Overijssel's 50% is the Techniekpact example). A target a coordinator sets
+# on the coverage page overrides it. Env: SCHOOL_REACH_TARGETS="overijssel=50,gelderland=40".
+SCHOOL_REACH_TARGETS = env.dict("SCHOOL_REACH_TARGETS", cast={"value": int}, default={"overijssel": 50})
+# Retention (issue 21): what the nightly purge deletes, and when. Messages: school years after
+# the match ended; conduct reports: years after closing; feedback comments: school years after
+# the activity (the rating stays); attachments: school years after the match ended.
+RETENTION_MESSAGES_SCHOOL_YEARS = env.int("RETENTION_MESSAGES_SCHOOL_YEARS", default=2)
+RETENTION_CONDUCT_YEARS = env.int("RETENTION_CONDUCT_YEARS", default=5)
+RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS = env.int("RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS", default=2)
+RETENTION_ATTACHMENTS_SCHOOL_YEARS = env.int("RETENTION_ATTACHMENTS_SCHOOL_YEARS", default=2)

@@ -325,6 +325,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.purge_inactive_accounts",
         "schedule": crontab(hour=3, minute=30),
     },
+    "accounts-purge-past-retention-daily-at-0345": {
+        "task": "accounts.tasks.purge_past_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 from notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT  # noqa: E402

@@ -33,12 +33,12 @@ urlpatterns = [
     path("reports/kpis/", reports_api.KpiReportView.as_view(), name="report_kpis"),
     path("reports/monitor/", reports_api.MonitorReportView.as_view(), name="report_monitor"),
     path(
-        "organisations/<int:pk>/impact/",
+        "organisations/<str:pk>/impact/",
         impact_api.OrganisationImpactView.as_view(),
         name="organisation_impact",
     ),
     path(
-        "organisations/<int:pk>/export/",
+        "organisations/<str:pk>/export/",
         impact_api.OrganisationExportView.as_view(),
         name="organisation_export",
     ),

@@ -13,6 +13,7 @@ from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -21,13 +22,20 @@ from rest_framework.views import APIView
 
 from accounts.services import audit_record
 from oversight.access import organisation_for_figures
-from oversight.csv_files import FORMATS, export_response
+from oversight.csv_files import CONTENT_TYPES, FORMATS, export_response
 from oversight.schoolyear import SchoolYearError, school_year_parse, school_year_slug
 from oversight.selectors.impact import EXPORT_COLUMNS, organisation_export_rows, organisation_impact
 
 SCHOOL_YEAR_PARAMETER = OpenApiParameter(
     "school_year", str, description='The school year, e.g. "2026-2027" (default: the current one).'
 )
+
+
+def _organisation(request: Request, pk: str):  # noqa: ANN202
+    # The route takes any path segment (like the router's), so a non-number is a JSON 404 too.
+    if not (pk.isdigit() and len(pk) <= 18):
+        raise NotFound
+    return organisation_for_figures(request.user, int(pk))
 
 
 class SchoolYearQuerySerializer(serializers.Serializer):
@@ -81,8 +89,8 @@ class OrganisationImpactView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[SCHOOL_YEAR_PARAMETER], responses=ImpactOutputSerializer, tags=["impact"])
-    def get(self, request: Request, pk: int) -> Response:
-        organisation = organisation_for_figures(request.user, pk)
+    def get(self, request: Request, pk: str) -> Response:
+        organisation = _organisation(request, pk)
         query = SchoolYearQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         figures = organisation_impact(organisation, query.validated_data["school_year"])
@@ -112,11 +120,14 @@ class OrganisationExportView(APIView):
                 description="csv (codes, ISO dates), excel (CSV for Dutch Excel) or xlsx.",
             ),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+        },
         tags=["impact"],
     )
-    def get(self, request: Request, pk: int) -> HttpResponseBase:
-        organisation = organisation_for_figures(request.user, pk)
+    def get(self, request: Request, pk: str) -> HttpResponseBase:
+        organisation = _organisation(request, pk)
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         year, fmt = query.validated_data["school_year"], query.validated_data["format"]

@@ -36,7 +36,13 @@ def _mb(value: float) -> str:
 
 
 def _measure(label: str, stream) -> None:  # noqa: ANN001
-    """Consume a byte/str stream, printing wall time, bytes and the tracemalloc peak."""
+    """Consume a byte/str stream, printing wall time, bytes and the tracemalloc peak (tracing
+    slows Python down several times: BENCH_NO_TRACE=1 times without it)."""
+    if os.environ.get("BENCH_NO_TRACE") == "1":
+        start = time.perf_counter()
+        size = sum(len(chunk) for chunk in stream)
+        print(f"{label}: {time.perf_counter() - start:.2f} s, {_mb(size)} written (untraced)", flush=True)
+        return
     tracemalloc.start()
     start = time.perf_counter()
     size = 0
@@ -45,7 +51,7 @@ def _measure(label: str, stream) -> None:  # noqa: ANN001
     seconds = time.perf_counter() - start
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"{label}: {seconds:.2f} s, {_mb(size)} written, peak Python memory {_mb(peak)}")
+    print(f"{label}: {seconds:.2f} s, {_mb(size)} written, peak Python memory {_mb(peak)}", flush=True)
 
 
 def writer(rows: int) -> None:

@@ -73,6 +73,16 @@ def _label(value: object, column: Column | None, fmt: str) -> object:
     return str(column.labels.get(value, value)) if isinstance(value, str) else value
 
 
+def _resolved(columns: Sequence[Column] | None) -> list[Column] | None:
+    """The columns with their labels translated once, in the current language (not per cell)."""
+    if columns is None:
+        return None
+    return [
+        Column(c.header, c.path, c.is_list, {k: str(v) for k, v in c.labels.items()} if c.labels else None)
+        for c in columns
+    ]
+
+
 def _present(value: object, column: Column | None, fmt: str) -> object:
     """A raw database value as the format shows it (labels, lists, booleans); dates stay dates."""
     if column is not None and column.is_list:
@@ -111,6 +121,7 @@ def csv_lines(
 ) -> Iterator[str]:
     """The lines of a CSV file: every text field quoted, numbers bare; `fmt` "csv" or "excel"."""
     writer = csv.writer(_Echo(), delimiter=";" if fmt == "excel" else ",", quoting=csv.QUOTE_STRINGS)
+    columns = _resolved(columns)
     # The BOM makes Excel read the file as UTF-8 (place names like Fryslân).
     yield "\ufeff" + writer.writerow([neutralise(str(h)) for h in header])
     for row in rows:
@@ -144,6 +155,7 @@ def xlsx_chunks(
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    columns = _resolved(columns)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
@@ -163,7 +175,9 @@ def xlsx_chunks(
     def typed(value: object) -> object:
         value = _xlsx_value(value)
         if isinstance(value, str):
-            return text_cell(value)
+            # Plain text goes in as it is (openpyxl reuses one cell for it); only what openpyxl
+            # would read as a formula ("=…") or an error code ("#N/A") is forced to text.
+            return text_cell(value) if value[:1] in ("=", "#") else value
         if isinstance(value, datetime):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = "DD-MM-YYYY HH:MM"

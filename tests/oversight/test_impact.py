@@ -182,3 +182,10 @@ def test_impact_page_and_certificate_show_the_year_and_switch(client, cast, held
     assert client.get(reverse("impact:page", args=[cast.company.pk])).status_code == 403
     client.force_login(cast.stranger)
     assert client.get(reverse("impact:mine")).status_code == 404
+
+
+def test_impact_figures_take_a_fixed_number_of_queries(cast, held, django_assert_max_num_queries):
+    from oversight.selectors.impact import organisation_impact
+
+    with django_assert_max_num_queries(8):
+        organisation_impact(cast.company, YEAR)

@@ -318,6 +318,10 @@ def monitor(request: HttpRequest) -> HttpResponse:
                 "charts": _region_charts(region, figures["year_labels"]),
                 "yoy": yoy,
                 "trend_rows": _trend_rows(region["trend"]),
+                "target_labels": [
+                    (dict(Province.choices).get(p, p), percent)
+                    for p, percent in region["target"]["provinces"].items()
+                ],
             }
         )
     context = {

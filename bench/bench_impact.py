@@ -199,7 +199,7 @@ def pages(scratch: str | None, matches: int, runs: int) -> None:
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
-        response = client.get(f"/impact/{company.pk}/")
+        response = client.get(f"/organisations/{company.pk}/impact/")
         timings.append(time.perf_counter() - start)
     print(f"impact page: HTTP {response.status_code}, best {min(timings) * 1000:.0f} ms (warm)")
 

@@ -1,4 +1,5 @@
-"""Impact pages of schools and companies under /impact/ (namespace "impact")."""
+"""Impact pages of schools and companies (namespace "impact"): /impact/ for one's own
+organisation, /organisations/<id>/impact/ and its printable certificate."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from oversight.views import impact as impact_views
 app_name = "impact"
 
 urlpatterns = [
-    path("", impact_views.impact_mine, name="mine"),
-    path("<int:pk>/", impact_views.impact_page, name="page"),
-    path("<int:pk>/certificate/", impact_views.impact_certificate, name="certificate"),
+    path("impact/", impact_views.impact_mine, name="mine"),
+    path("organisations/<int:pk>/impact/", impact_views.impact_page, name="page"),
+    path("organisations/<int:pk>/impact/certificate/", impact_views.impact_certificate, name="certificate"),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -179,3 +180,50 @@ def personal_data_export(*, user: User, ip_address: str | None = None) -> dict[s
             actor=user, action="privacy.export", object_type="user", object_id=user.pk, ip_address=ip_address
         )
         return personal_data(user)
+
+
+# --- retention (issue 21) ---------------------------------------------------------------------
+# Apps register what they purge and when, like collectors: `purge(now, limit)` deletes (or
+# blanks) what is past its retention and returns how many rows it changed; `describe()` says what
+# and when in the reader's language, for the privacy page. The nightly task runs every purger and
+# writes one audit line per purger that changed something.
+
+Purger = Callable[[Any, int], int]
+Describer = Callable[[], str]
+
+
+@dataclass(frozen=True)
+class Retention:
+    name: str
+    purge: Purger
+    describe: Describer
+
+
+_retention: dict[str, Retention] = {}
+
+
+def register_retention(name: str, purge: Purger, describe: Describer) -> None:
+    _retention[name] = Retention(name, purge, describe)
+
+
+def retention_rules() -> list[Retention]:
+    return [_retention[name] for name in sorted(_retention)]
+
+
+def retention_purge_all(*, now: Any = None, limit: int = 5000) -> dict[str, int]:
+    """Run every registered purger once (each bounded by `limit` rows); audit what was purged."""
+    from accounts.services import audit_record
+
+    now = now or timezone.now()
+    done: dict[str, int] = {}
+    for rule in retention_rules():
+        count = rule.purge(now, limit)
+        done[rule.name] = count
+        if count:
+            audit_record(
+                actor=None,
+                action="retention.purged",
+                object_type=rule.name,
+                data={"count": count, "at": now.isoformat()},
+            )
+    return done

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import services
 from accounts.http import client_ip
-from accounts.privacy import personal_data_export
+from accounts.privacy import personal_data_export, retention_rules
 
 
 class AccountDeleteForm(forms.Form):
@@ -38,7 +38,12 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/privacy.html",
-        {"inactive_days": days, "inactive_years": round(days / 365, 1) if days % 365 else days // 365},
+        {
+            "inactive_days": days,
+            "inactive_years": round(days / 365, 1) if days % 365 else days // 365,
+            # What the nightly retention purge deletes, as each app registered it.
+            "retention": [rule.describe() for rule in retention_rules()],
+        },
     )
 
 

@@ -25,3 +25,21 @@ def purge_inactive_accounts(limit: int = 500) -> int:
         return services.users_purge_inactive(limit=limit)
     finally:
         cache.delete(PURGE_LOCK)
+
+
+RETENTION_LOCK = "accounts:retention-lock"
+
+
+@shared_task(ignore_result=True)
+def purge_past_retention(limit: int = 5000) -> dict[str, int]:
+    """Nightly: delete messages, conduct reports, feedback comments (and whatever else an app
+    registered) past their retention (accounts.privacy.retention_purge_all)."""
+    from accounts.privacy import retention_purge_all
+
+    if not cache.add(RETENTION_LOCK, 1, timeout=30 * 60):
+        logger.info("Retention purge already running; skipped")
+        return {}
+    try:
+        return retention_purge_all(limit=limit)
+    finally:
+        cache.delete(RETENTION_LOCK)

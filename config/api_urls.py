@@ -10,6 +10,7 @@ from accounts.api import views as accounts_api
 from matching.api import views as matching_api
 from matching.api.matches import MatchViewSet
 from notifications.api import NotificationViewSet
+from oversight.api import impact as impact_api
 from oversight.api import reports as reports_api
 
 # No format-suffix routes (/offers/1.json): the API renders JSON only, so they add nothing, and
@@ -32,5 +33,15 @@ urlpatterns = [
     path("me/export/", accounts_api.MeExportView.as_view(), name="me_export"),
     path("reports/kpis/", reports_api.KpiReportView.as_view(), name="report_kpis"),
     path("reports/monitor/", reports_api.MonitorReportView.as_view(), name="report_monitor"),
+    path(
+        "organisations/<str:pk>/impact/",
+        impact_api.OrganisationImpactView.as_view(),
+        name="organisation_impact",
+    ),
+    path(
+        "organisations/<str:pk>/export/",
+        impact_api.OrganisationExportView.as_view(),
+        name="organisation_export",
+    ),
     *router.urls,
 ]

@@ -365,6 +365,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.purge_inactive_accounts",
         "schedule": crontab(hour=3, minute=30),
     },
+    "accounts-purge-past-retention-daily-at-0345": {
+        "task": "accounts.tasks.purge_past_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 from notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT  # noqa: E402
@@ -428,3 +432,14 @@ OVERSIGHT_CACHE_SECONDS = env.int("OVERSIGHT_CACHE_SECONDS", default=120)
 MATCH_LEAD_DAYS = {"guest_lesson": 10, "company_visit": 10, "internship": 21, "teacher_internship": 21}
 # The one-click "did it take place?" links in the e-mail are valid this long.
 MATCH_OUTCOME_LINK_DAYS = env.int("MATCH_OUTCOME_LINK_DAYS", default=60)
+# The regional goal for schools in active collaboration with companies, per province (percent of
+# its verified schools; Overijssel's 50% is the Techniekpact example). A target a coordinator sets
+# on the coverage page overrides it. Env: SCHOOL_REACH_TARGETS="overijssel=50,gelderland=40".
+SCHOOL_REACH_TARGETS = env.dict("SCHOOL_REACH_TARGETS", cast={"value": int}, default={"overijssel": 50})
+# Retention (issue 21): what the nightly purge deletes, and when. Messages: school years after
+# the match ended; conduct reports: years after closing; feedback comments: school years after
+# the activity (the rating stays); attachments: school years after the match ended.
+RETENTION_MESSAGES_SCHOOL_YEARS = env.int("RETENTION_MESSAGES_SCHOOL_YEARS", default=2)
+RETENTION_CONDUCT_YEARS = env.int("RETENTION_CONDUCT_YEARS", default=5)
+RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS = env.int("RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS", default=2)
+RETENTION_ATTACHMENTS_SCHOOL_YEARS = env.int("RETENTION_ATTACHMENTS_SCHOOL_YEARS", default=2)

@@ -277,6 +277,11 @@ def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _conduct_url(match: Match) -> str | None:
+    url = _optional_url("oversight:conduct_new")
+    return f"{url}?school={match.request.organisation_id}&match={match.pk}" if url else None
+
+
 def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessageForm) -> HttpResponse:
     sides = matches.match_sides(user=request.user, match=match)
     today = timezone.localdate()
@@ -309,6 +314,10 @@ def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessag
         # Recording the students' gender (counts only) is an oversight feature; linked if installed.
         "placement_url": _optional_url("oversight:placement_record", match.pk)
         if match.offer.kind == "internship" and match.status in CALENDAR_STATUSES and sides
+        else None,
+        # The school's private report of improper conduct, prefilled with this match (oversight).
+        "conduct_url": _conduct_url(match)
+        if match.offer.kind == "internship" and "school" in sides and match.status != Match.Status.PROPOSED
         else None,
         "calendar_url": reverse("matches:calendar", args=[match.pk])
         if match.status in CALENDAR_STATUSES and match.activity_date

@@ -8,13 +8,16 @@ thread then shows the author as "Someone from the school/company" (MatchMessage.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.privacy import register_anonymiser, register_collector
+from accounts.privacy import register_anonymiser, register_collector, register_retention
 from matching.models import (
     Attachment,
     BlockedPair,
@@ -26,6 +29,7 @@ from matching.models import (
     Request,
     TeacherReflection,
 )
+from taxonomy.holidays import school_year_of
 
 
 def _iso(value: Any) -> str | None:
@@ -165,3 +169,67 @@ def purge(*, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
 
 register_collector("matching", collect)
 register_anonymiser(anonymise)
+
+
+# --- retention (issue 21; accounts.privacy.register_retention) ---------------------------------
+
+
+def school_years_cutoff(today: date, school_years: int) -> date:
+    """The first day of the school year `school_years - 1` years before the current one: what
+    ended before it ended `school_years` school years ago or longer."""
+    first, _last = school_year_of(today)
+    return first.replace(year=first.year - max(school_years - 1, 0))
+
+
+def ended_before(cutoff: date, prefix: str = "") -> Q:
+    """Matches (or rows through `prefix`) that ended before `cutoff`: no longer live, and their end
+    (a cancellation, decline or expiry) — or else the activity's date — before it."""
+    return ~Q(**{f"{prefix}status__in": Match.LIVE}) & (
+        Q(**{f"{prefix}ended_at__date__lt": cutoff})
+        | Q(**{f"{prefix}ended_at__isnull": True, f"{prefix}activity_date__lt": cutoff})
+    )
+
+
+def purge_messages(now: datetime, limit: int) -> int:
+    cutoff = school_years_cutoff(timezone.localdate(now), settings.RETENTION_MESSAGES_SCHOOL_YEARS)
+    ids = list(
+        MatchMessage.objects.filter(ended_before(cutoff, "match__"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    MatchMessage.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def purge_feedback_comments(now: datetime, limit: int) -> int:
+    """Comments go; the rating stays (the figures count it)."""
+    cutoff = school_years_cutoff(timezone.localdate(now), settings.RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS)
+    ids = list(
+        Feedback.objects.filter(ended_before(cutoff, "match__"))
+        .exclude(comment="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return Feedback.objects.filter(pk__in=ids).update(comment="")
+
+
+def _describe_messages() -> str:
+    years = settings.RETENTION_MESSAGES_SCHOOL_YEARS
+    return ngettext(
+        "Messages about a match: deleted %(n)d school year after the match ended.",
+        "Messages about a match: deleted %(n)d school years after the match ended.",
+        years,
+    ) % {"n": years}
+
+
+def _describe_feedback() -> str:
+    years = settings.RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS
+    return ngettext(
+        "Feedback comments: deleted %(n)d school year after the activity (the rating stays).",
+        "Feedback comments: deleted %(n)d school years after the activity (the rating stays).",
+        years,
+    ) % {"n": years}
+
+
+register_retention("match_messages", purge_messages, _describe_messages)
+register_retention("feedback_comments", purge_feedback_comments, _describe_feedback)

@@ -4,10 +4,14 @@ the person with SET_NULL keys and hold no other personal data of theirs than wha
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.utils.translation import ngettext
+
 from accounts.models import User
-from accounts.privacy import register_collector
+from accounts.privacy import register_collector, register_retention
 from oversight.models import ConductReport, CoverageTarget, PlacementRecord
 
 
@@ -38,3 +42,32 @@ def collect(user: User) -> dict[str, Any]:
 
 
 register_collector("oversight", collect)
+
+
+# --- retention (issue 21; accounts.privacy.register_retention) ---------------------------------
+
+DAYS_PER_YEAR = 365.25
+
+
+def purge_conduct_reports(now: datetime, limit: int) -> int:
+    """Closed conduct reports are deleted RETENTION_CONDUCT_YEARS after closing."""
+    cutoff = now - timedelta(days=round(DAYS_PER_YEAR * settings.RETENTION_CONDUCT_YEARS))
+    ids = list(
+        ConductReport.objects.filter(status=ConductReport.Status.CLOSED, closed_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ConductReport.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _describe_conduct() -> str:
+    years = settings.RETENTION_CONDUCT_YEARS
+    return ngettext(
+        "Conduct reports: deleted %(n)d year after the coordinator closed them.",
+        "Conduct reports: deleted %(n)d years after the coordinator closed them.",
+        years,
+    ) % {"n": years}
+
+
+register_retention("conduct_reports", purge_conduct_reports, _describe_conduct)

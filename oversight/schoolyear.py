@@ -49,3 +49,54 @@ def happened_in(start_year: int, prefix: str = "", statuses: tuple[str, ...] = M
             }
         )
     )
+
+
+# Only an activity that took place counts as held (DESIGN §3: "only completed matches count as
+# held in every figure"): the impact pages, their exports and the monitor's held figures use this
+# one definition.
+HELD = ("completed", "evaluated")
+
+
+def held_in(start_year: int, prefix: str = "") -> Q:
+    """Matches (or rows reached through `prefix`) held in the school year: status completed or
+    evaluated, and the activity date — or without one the confirmation — in the year."""
+    first, last = school_year_bounds(start_year)
+    return Q(**{f"{prefix}status__in": HELD}) & (
+        Q(**{f"{prefix}activity_date__range": (first, last)})
+        | Q(
+            **{
+                f"{prefix}activity_date__isnull": True,
+                f"{prefix}confirmed_at__date__range": (first, last),
+            }
+        )
+    )
+
+
+class SchoolYearError(ValueError):
+    """A value that is not a school year."""
+
+
+FIRST_SCHOOL_YEAR = 2000
+
+
+def school_year_parse(value: str | None, *, today: date | None = None) -> int:
+    """The starting year of a school year written as "2026-2027" (also "2026/2027", "2026/27");
+    empty means the current school year. Raises SchoolYearError for anything else, and for years
+    before 2000 or after the next school year."""
+    current = school_year_of(today)
+    if value is None or not str(value).strip():
+        return current
+    text = str(value).strip().replace("/", "-")
+    first, sep, second = text.partition("-")
+    if not (sep and first.isdigit() and second.isdigit() and len(first) == 4 and len(second) in (2, 4)):
+        raise SchoolYearError(value)
+    start = int(first)
+    end = int(second) if len(second) == 4 else int(first[:2] + second)
+    if end != start + 1 or not FIRST_SCHOOL_YEAR <= start <= current + 1:
+        raise SchoolYearError(value)
+    return start
+
+
+def school_year_slug(start_year: int) -> str:
+    """The school year as the API writes it: "2026-2027"."""
+    return f"{start_year}-{start_year + 1}"

@@ -10,6 +10,7 @@ from oversight.views import conduct as conduct_views
 from oversight.views import coverage as coverage_views
 from oversight.views import dashboard as dashboard_views
 from oversight.views import exports as export_views
+from oversight.views import feedback as feedback_views
 from oversight.views import imports as import_views
 from oversight.views import placements as placement_views
 from oversight.views import queue as queue_views
@@ -24,6 +25,7 @@ urlpatterns: list = [
     path("conduct/new/", conduct_views.conduct_new, name="conduct_new"),
     path("conduct/mine/", conduct_views.conduct_mine, name="conduct_mine"),
     path("conduct/<int:pk>/", conduct_views.conduct_detail, name="conduct_detail"),
+    path("feedback/", feedback_views.feedback, name="feedback"),
     path("exports/", export_views.exports, name="exports"),
     path("exports/<slug:dataset>.csv", export_views.export_download, name="export_download"),
     path("import/", import_views.import_organisations, name="import"),

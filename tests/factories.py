@@ -155,3 +155,15 @@ def make_api_token(user: User, *, organisation: object = None, **kwargs: object)
     return api_token_create(user=user, name=kwargs.pop("name", "test"), organisation=organisation, **kwargs)[
         1
     ]
+
+
+def held_match(offer: object, request: object, *, on: object, status: str = "completed", slots: int = 1):  # noqa: ANN201
+    """A match proposed through the service, then put in the past as held on `on` (a date):
+    the lifecycle cannot reach a past date through its services, since dates are never in the past."""
+    from matching.models import Match
+    from matching.services.matches import match_propose
+
+    match = match_propose(offer=offer, request=request, slots=slots)
+    Match.objects.filter(pk=match.pk).update(status=status, activity_date=on, confirmed_at=timezone.now())
+    match.refresh_from_db()
+    return match

@@ -173,8 +173,39 @@ class TeacherInternshipsOutputSerializer(serializers.Serializer):
     by_subject = TeacherSubjectOutputSerializer(many=True, help_text="For the last school year.")
 
 
+class HeldOutputSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    activities = serializers.IntegerField(help_text="Guest lessons, visits and teacher internships held.")
+    guest_lessons = serializers.IntegerField()
+    company_visits = serializers.IntegerField()
+    teacher_internships = serializers.IntegerField()
+    internship_places = serializers.IntegerField(help_text="Places of internships held.")
+
+
+class TargetOutputSerializer(serializers.Serializer):
+    provinces = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Target percent per province."
+    )
+    schools = serializers.IntegerField(
+        allow_null=True, help_text="Verified schools of the provinces with a target."
+    )
+    schools_target = serializers.IntegerField(allow_null=True)
+    schools_reached = serializers.IntegerField(allow_null=True, help_text="In the selected school year.")
+    met = serializers.BooleanField(allow_null=True)
+
+
+class TrendOutputSerializer(serializers.Serializer):
+    change = serializers.IntegerField(allow_null=True)
+    percent = serializers.FloatField(allow_null=True)
+
+
 class RegionOutputSerializer(ScopeOutputSerializer):
     years = YearFiguresOutputSerializer(many=True)
+    held = HeldOutputSerializer(many=True, help_text="Completed activities only, per school year.")
+    target = TargetOutputSerializer()
+    trend = serializers.DictField(
+        child=TrendOutputSerializer(), help_text="The selected school year against the one before."
+    )
     schools_by_level = BreakdownOutputSerializer(many=True)
     companies_by_sector = BreakdownOutputSerializer(many=True)
     activities_by_kind = BreakdownOutputSerializer(many=True)
@@ -215,9 +246,22 @@ class MonitorReportView(APIView):
 
     permission_classes = [IsAuthenticated, IsCoordinator]
 
-    @extend_schema(parameters=[YEAR_PARAMETER], responses=MonitorOutputSerializer, tags=["reports"])
+    @extend_schema(
+        parameters=[
+            YEAR_PARAMETER,
+            OpenApiParameter("region", str, description="Only this region (a landsdeel key, or mine)."),
+        ],
+        responses=MonitorOutputSerializer,
+        tags=["reports"],
+    )
     def get(self, request: Request) -> Response:
         query = YearQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        figures = monitor_figures(monitor_regions(request.user), query.validated_data["year"])
+        regions = monitor_regions(request.user)
+        chosen = request.query_params.get("region")
+        if chosen:
+            regions = [region for region in regions if region.key == chosen]
+            if not regions:
+                raise serializers.ValidationError({"region": ["Choose a region you cover."]})
+        figures = monitor_figures(regions, query.validated_data["year"])
         return Response(MonitorOutputSerializer(figures).data)

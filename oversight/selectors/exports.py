@@ -15,6 +15,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Match, Offer, Request
+from oversight.csv_files import Column
+from taxonomy.kinds import Kind
+from taxonomy.levels import Level
+from taxonomy.regions import Province
+from taxonomy.subjects import Subject
 
 CHUNK_SIZE = 2000
 DATASETS = ("requests", "offers", "matches")
@@ -36,13 +41,6 @@ class ExportFilters:
             "created_from": self.created_from.isoformat() if self.created_from else "",
             "created_until": self.created_until.isoformat() if self.created_until else "",
         }
-
-
-@dataclass(frozen=True)
-class Column:
-    header: object  # lazy text
-    path: str
-    is_list: bool = False
 
 
 def _common(rows: QuerySet, filters: ExportFilters, *, kind_path: str = "kind") -> QuerySet:
@@ -75,16 +73,24 @@ def matches_for_export(filters: ExportFilters) -> QuerySet[Match]:
     return _common(rows, filters, kind_path="offer__kind").order_by("pk")
 
 
+KINDS = dict(Kind.choices)
+PROVINCES = dict(Province.choices)
+LEVELS = dict(Level.choices)
+SUBJECTS = dict(Subject.choices)
+MATCH_STATUSES = dict(Match.Status.choices)
+MATCH_SOURCES = dict(Match.Source.choices)
+LISTING_STATUSES = {**dict(Request.Status.choices), **dict(Offer.Status.choices)}
+
 LISTING_COLUMNS = (
     Column(_("id"), "pk"),
     Column(_("title"), "title"),
-    Column(_("kind"), "kind"),
-    Column(_("status"), "status"),
+    Column(_("kind"), "kind", labels=KINDS),
+    Column(_("status"), "status", labels=LISTING_STATUSES),
     Column(_("organisation"), "organisation__name"),
     Column(_("place"), "organisation__place"),
-    Column(_("province"), "organisation__province"),
-    Column(_("levels"), "levels", is_list=True),
-    Column(_("subjects"), "subjects", is_list=True),
+    Column(_("province"), "organisation__province", labels=PROVINCES),
+    Column(_("levels"), "levels", is_list=True, labels=LEVELS),
+    Column(_("subjects"), "subjects", is_list=True, labels=SUBJECTS),
 )
 
 DATASET_COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -116,15 +122,15 @@ DATASET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column(_("id"), "pk"),
         Column(_("school"), "request__organisation__name"),
         Column(_("BRIN code"), "request__organisation__brin"),
-        Column(_("school province"), "request__organisation__province"),
+        Column(_("school province"), "request__organisation__province", labels=PROVINCES),
         Column(_("company"), "offer__organisation__name"),
         Column(_("KvK number"), "offer__organisation__kvk"),
-        Column(_("company province"), "offer__organisation__province"),
-        Column(_("kind"), "offer__kind"),
+        Column(_("company province"), "offer__organisation__province", labels=PROVINCES),
+        Column(_("kind"), "offer__kind", labels=KINDS),
         Column(_("request"), "request__title"),
         Column(_("offer"), "offer__title"),
-        Column(_("status"), "status"),
-        Column(_("source"), "source"),
+        Column(_("status"), "status", labels=MATCH_STATUSES),
+        Column(_("source"), "source", labels=MATCH_SOURCES),
         Column(_("slots"), "slots"),
         Column(_("activity date"), "activity_date"),
         Column(_("score"), "score"),
@@ -144,16 +150,12 @@ def export_header(dataset: str) -> list[str]:
     return [str(column.header) for column in DATASET_COLUMNS[dataset]]
 
 
-def export_rows(dataset: str, filters: ExportFilters) -> Iterator[list[object]]:
-    """The export's rows, streamed from the database in chunks; lists become "a|b" text."""
+def export_rows(dataset: str, filters: ExportFilters) -> Iterator[tuple]:
+    """The export's raw rows (codes, lists, dates), streamed from the database in chunks; the
+    writer (oversight/csv_files.py) turns them into each format's cells."""
     columns = DATASET_COLUMNS[dataset]
-    list_positions = [i for i, column in enumerate(columns) if column.is_list]
     rows = export_queryset(dataset, filters).values_list(*(column.path for column in columns))
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        values = list(row)
-        for i in list_positions:
-            values[i] = "|".join(values[i] or [])
-        yield values
+    yield from rows.iterator(chunk_size=CHUNK_SIZE)
 
 
 def export_counts(filters: ExportFilters) -> dict[str, int]:

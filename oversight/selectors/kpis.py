@@ -34,6 +34,7 @@ from matching.models import Match, Offer, Request
 from oversight.access import scope_provinces
 from oversight.figures_cache import cached
 from oversight.schoolyear import happened_in, school_year_bounds, school_year_label, school_year_of
+from oversight.selectors.monitor import held_by_province, province_targets, region_extras
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_BIT, Level
 from taxonomy.regions import Landsdeel, Province, provinces_of
@@ -551,15 +552,17 @@ def _monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
     years = [year - i for i in range(MONITOR_YEARS - 1, -1, -1)]
     provinces = sorted({p for region in regions for p in region.provinces})
     per_province = province_figures(provinces, years, current=False)
+    held, targets = held_by_province(provinces, years), province_targets(provinces)
     result = []
     for region in regions:
         figures = total(per_province, region.provinces)
+        summaries = [year_summary(figures, y) for y in years]
         result.append(
             {
                 "key": region.key,
                 "label": region.label,
                 "provinces": list(region.provinces),
-                "years": [year_summary(figures, y) for y in years],
+                "years": summaries,
                 "schools_by_level": _breakdown(
                     Level.choices, figures, years, count_key="reached_level", total_key="schools_level"
                 ),
@@ -568,6 +571,8 @@ def _monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
                 ),
                 "activities_by_kind": _kind_rows(figures, years),
                 "teacher_internships": teachers_reached(region.provinces, years),
+                # Held activities, the target and the trend (issue 21, oversight/selectors/monitor.py).
+                **region_extras(region.provinces, years, per_province, held, targets, summaries),
             }
         )
     return {

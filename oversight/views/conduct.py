@@ -97,7 +97,14 @@ def conduct_new(request: HttpRequest) -> HttpResponse:
         request.user, request.POST.get("school") or request.GET.get("school")
     )
     search = request.GET.get("q", "")
-    form = ConductReportForm(request.POST or None, school=school, search=search)
+    initial = {}
+    # Opened from an internship match page: the match and its company are filled in.
+    prefill = request.GET.get("match", "")
+    if prefill.isdigit():
+        match = selectors.school_matches(school).filter(pk=prefill).first()
+        if match is not None:
+            initial = {"match": match.pk, "company": match.offer.organisation_id}
+    form = ConductReportForm(request.POST or None, school=school, search=search, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -130,7 +137,10 @@ def conduct_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def conduct_mine(request: HttpRequest) -> HttpResponse:
     selectors.reporting_school_get(request.user)  # 404 for people without a school
-    reports = selectors.conduct_reports_of_schools(request.user)
+    reports = list(selectors.conduct_reports_of_schools(request.user))
+    # The reporter sees what the coordinator did: each step of the report's history.
+    for report in reports:
+        report.steps = list(selectors.conduct_report_history(report))
     return render(request, "oversight/conduct_mine.html", {"reports": reports})
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from oversight.access import coordinator_required, scope_provinces
-from oversight.csv_files import csv_lines
+from oversight.csv_files import FORMATS, Column, export_response
 from oversight.schoolyear import school_year_label, school_year_of
 from oversight.selectors import coverage as coverage_selectors
 from oversight.services import actions
@@ -53,11 +53,11 @@ def _levels(codes: list[str]) -> str:
     return ", ".join(str(labels.get(code, code)) for code in codes)
 
 
-def _csv(schools: Any) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"schools-to-reach-{timezone.localdate().isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    header = [_("Name"), _("BRIN code"), _("Place"), _("Province"), _("Levels"), _("E-mail")]
+def _export(schools: Any, fmt: str) -> HttpResponse:
+    columns = [
+        Column(header)
+        for header in (_("Name"), _("BRIN code"), _("Place"), _("Province"), _("Levels"), _("E-mail"))
+    ]
     rows = (
         [
             school.name,
@@ -69,17 +69,21 @@ def _csv(schools: Any) -> HttpResponse:
         ]
         for school in schools.iterator(chunk_size=2000)
     )
-    for line in csv_lines(header, rows):
-        response.write(line)
-    return response
+    return export_response(
+        fmt=fmt,
+        columns=columns,
+        rows=rows,
+        filename=f"schools-to-reach-{timezone.localdate().isoformat()}",
+        title="schools",
+    )
 
 
 def _page(request: HttpRequest, form: TargetForm, status: int = 200) -> HttpResponse:
     provinces = scope_provinces(request.user)
     order = _order(request)
     schools = coverage_selectors.schools_to_reach(provinces=provinces, order=order)
-    if request.method == "GET" and request.GET.get("format") == "csv":
-        return _csv(schools)
+    if request.method == "GET" and request.GET.get("format") in FORMATS:
+        return _export(schools, request.GET["format"])
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"school": s, "levels": _levels(s.levels), "emails": coverage_selectors.member_emails(s)}

@@ -249,13 +249,44 @@ def _region_charts(region: dict[str, Any], labels: list[str]) -> dict[str, Chart
     return charts
 
 
+def _trend_rows(trend: dict[str, Any]) -> list[tuple[str, str]]:
+    labels = {
+        "schools_reached": _("Schools reached"),
+        "active_companies": _("Active companies"),
+        "held_activities": _("Activities held"),
+        "held_guest_lessons": _("Guest lessons held"),
+        "held_company_visits": _("Company visits held"),
+        "held_teacher_internships": _("Teacher internships held"),
+        "internship_places_offered": _("Internship places offered"),
+        "internship_places_filled": _("Internship places filled"),
+    }
+    rows = []
+    for key, label in labels.items():
+        cell = trend.get(key)
+        if cell is None or cell["change"] is None:
+            continue
+        text = f"{cell['change']:+d}"
+        if cell["percent"] is not None:
+            text += f" ({cell['percent']:+.1f} %)"
+        rows.append((label, text))
+    return rows
+
+
 @coordinator_required
 def monitor(request: HttpRequest) -> HttpResponse:
     form, _scope, year, status = _filters(request, with_scope=False)
-    figures = monitor_figures(monitor_regions(request.user), year)
+    options = monitor_regions(request.user)
+    # One landsdeel alone (?region=oost): the printable report of that region and school year.
+    chosen = request.GET.get("region", "")
+    if chosen and any(option.key == chosen for option in options):
+        options = [option for option in options if option.key == chosen]
+    else:
+        chosen = ""
+    figures = monitor_figures(options, year)
     regions = []
     for region in figures["regions"]:
         years = region["years"]
+        held = region["held"]
         genders = [_gender(y["internship_gender"]) for y in years]
         yoy = [
             (
@@ -272,6 +303,10 @@ def monitor(request: HttpRequest) -> HttpResponse:
             ),
             (_("Active companies"), [y["active_companies"] for y in years]),
             (_("Activities (confirmed or done)"), [y["activities"] for y in years]),
+            (_("Guest lessons held"), [h["guest_lessons"] for h in held]),
+            (_("Company visits held"), [h["company_visits"] for h in held]),
+            (_("Teacher internships held"), [h["teacher_internships"] for h in held]),
+            (_("Internship places held"), [h["internship_places"] for h in held]),
             (_("Internship places offered"), [y["internship_places_offered"] for y in years]),
             (_("Internship places filled"), [y["internship_places_filled"] for y in years]),
             (_("… students recorded"), [g["recorded"] for g in genders]),
@@ -280,6 +315,23 @@ def monitor(request: HttpRequest) -> HttpResponse:
             (_("… other or unknown"), [g["other_or_unknown"] for g in genders]),
             (_("Teachers reached (docentstage reflections)"), region["teacher_internships"]["teachers"]),
         ]
-        regions.append({**region, "charts": _region_charts(region, figures["year_labels"]), "yoy": yoy})
-    context = {"form": form, "year_labels": figures["year_labels"], "regions": regions}
+        regions.append(
+            {
+                **region,
+                "charts": _region_charts(region, figures["year_labels"]),
+                "yoy": yoy,
+                "trend_rows": _trend_rows(region["trend"]),
+                "target_labels": [
+                    (dict(Province.choices).get(p, p), percent)
+                    for p, percent in region["target"]["provinces"].items()
+                ],
+            }
+        )
+    context = {
+        "form": form,
+        "year_labels": figures["year_labels"],
+        "regions": regions,
+        "chosen": chosen,
+        "year": year,
+    }
     return render(request, "oversight/monitor.html", context, status=status)

@@ -1,11 +1,11 @@
-"""CSV exports of requests, offers and matches in the coordinator's provinces (streamed).
-
-XLSX is not offered: openpyxl is not installed, and CSV opens in every spreadsheet program."""
+"""Exports of requests, offers and matches in the coordinator's provinces (streamed), as
+machine-readable CSV (`?format=csv`, the default), CSV for Dutch Excel (`?format=excel`) or XLSX
+(`?format=xlsx`); the files are written by oversight/csv_files.py."""
 
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts.services import audit_record
 from matching.models import Match, Offer, Request
 from oversight.access import coordinator_required, scope_provinces
-from oversight.csv_files import csv_lines
-from oversight.selectors.exports import DATASETS, ExportFilters, export_counts, export_header, export_rows
+from oversight.csv_files import FORMATS, export_response
+from oversight.selectors.exports import DATASET_COLUMNS, DATASETS, ExportFilters, export_counts, export_rows
 from taxonomy.kinds import Kind
 from taxonomy.regions import Province
 
@@ -84,6 +84,10 @@ def export_download(request: HttpRequest, dataset: str) -> HttpResponse:
     if dataset not in DATASETS:
         raise Http404
     form = ExportFilterForm(request.GET, provinces=scope_provinces(request.user))
+    fmt = request.GET.get("format") or "csv"
+    if fmt not in FORMATS:
+        form.is_valid()
+        form.add_error(None, gettext_lazy("Choose CSV, CSV for Excel or XLSX."))
     if not form.is_valid():
         return render(
             request,
@@ -98,13 +102,13 @@ def export_download(request: HttpRequest, dataset: str) -> HttpResponse:
         action=f"export.{dataset}",
         object_type="export",
         province=filters.provinces[0] if len(filters.provinces) == 1 else "",
-        data=filters.as_data(),
+        data={**filters.as_data(), "format": fmt},
         ip_address=request.META.get("REMOTE_ADDR"),
     )
-    filename = f"{dataset}-{timezone.localdate():%Y%m%d}.csv"
-    response = StreamingHttpResponse(
-        csv_lines(export_header(dataset), export_rows(dataset, filters)),
-        content_type="text/csv; charset=utf-8",
+    return export_response(
+        fmt=fmt,
+        columns=DATASET_COLUMNS[dataset],
+        rows=export_rows(dataset, filters),
+        filename=f"{dataset}-{timezone.localdate():%Y%m%d}",
+        title=dataset,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

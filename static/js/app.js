@@ -31,4 +31,8 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   scrollable();
   window.addEventListener("resize", scrollable);
+  // Print buttons (printable reports: the monitor, the impact certificate).
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
 });

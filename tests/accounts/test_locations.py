@@ -4,11 +4,11 @@ for one and matched from its coordinates; boards group organisations."""
 from __future__ import annotations
 
 import pytest
-from matching.matcher.load import engine_items
 from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import AuditEntry
+from matching.matcher.load import engine_items
 from matching.models import Request
 from tests.matching.helpers import LATER, SOON
 

@@ -23,7 +23,10 @@ def open_offer(org, by, **over):
         "available_from": SOON,
         "available_until": LATER,
     }
-    return offer_publish(offer=offer_create(organisation=org, by=by, **(data | over)), by=by)
+    data |= over
+    if data["kind"] == "internship":
+        data.setdefault("contract_type", "both")  # an internship offer states BOL, BBL or both
+    return offer_publish(offer=offer_create(organisation=org, by=by, **data), by=by)
 
 
 def open_request(org, by, **over):

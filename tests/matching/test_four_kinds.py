@@ -151,7 +151,7 @@ def test_changing_the_contact_person_tells_the_other_side(cast):
 
 def test_internship_offer_needs_bol_bbl_or_both(cast):
     with pytest.raises(ValidationError) as caught:
-        open_offer(cast.company, cast.hr, kind="internship", levels=["mbo-3"])
+        open_offer(cast.company, cast.hr, kind="internship", levels=["mbo-3"], contract_type="")
     assert "contract_type" in caught.value.message_dict
     offer = open_offer(cast.company, cast.hr, kind="internship", levels=["mbo-3"], contract_type="both")
     assert offer.status == "open"

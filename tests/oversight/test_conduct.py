@@ -187,3 +187,35 @@ def test_coordinator_elsewhere_gets_404(client, cast, report):
     assert client.post(detail, {"status": "closed", "outcome": "weg"}).status_code == 404
     report.refresh_from_db()
     assert report.status == "open"
+
+
+def test_school_reports_from_the_internship_match_page_and_follows_the_handling(client, cast, match):
+    matches.match_accept(match=match, by=cast.teacher)
+    matches.match_accept(match=match, by=cast.hr)
+    client.force_login(cast.teacher)
+    page = client.get(reverse("matches:detail", args=[match.pk])).content.decode()
+    link = f"{NEW}?school={cast.school.pk}&amp;match={match.pk}"
+    assert link in page
+    form = client.get(NEW, {"school": cast.school.pk, "match": match.pk}).content.decode()
+    assert f'<option value="{match.pk}" selected>' in form
+    assert f'<option value="{cast.company.pk}" selected>' in form
+
+    # The company never sees the link.
+    client.force_login(cast.hr)
+    assert (
+        "Report improper conduct"
+        not in client.get(reverse("matches:detail", args=[match.pk])).content.decode()
+    )
+
+    report = conduct_report_create(
+        by=cast.teacher,
+        school=cast.school,
+        company=cast.company,
+        match=match,
+        category="safety",
+        description="x",
+    )
+    conduct_report_handle(report=report, by=cast.coordinator, status="in_progress", outcome="")
+    client.force_login(cast.teacher)
+    mine = client.get(MINE).content.decode()
+    assert "Being handled" in mine and "Status changed" in mine

@@ -114,3 +114,50 @@ def test_export_page_shows_counts_and_is_for_coordinators_only(client, cast, dat
     assert client.get(reverse("oversight:exports")).status_code == 403
     assert client.get(reverse("oversight:export_download", args=["requests"])).status_code == 403
     assert not AuditEntry.objects.filter(action__startswith="export.").exists()
+
+
+DANGER = ("=", "+", "-", "@")
+
+
+def test_csv_injection_after_a_separator_is_neutralised_in_every_format(client, cast):
+    open_request(cast.school, cast.teacher, title="Lesson;=cmd|' /C calc'!A0", slots=1)
+    open_request(cast.school, cast.teacher, title="Les, +SUM(A1)\n@evil", slots=1)
+    client.force_login(cast.coordinator)
+    for fmt in ("csv", "excel"):
+        response = client.get(reverse("oversight:export_download", args=["requests"]), {"format": fmt})
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        for delimiter in (",", ";"):
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+                for cell in row:
+                    assert not cell.lstrip(' "').startswith(DANGER), (fmt, delimiter, cell)
+        # Read with its own separator, the title comes back whole, marked as text.
+        rows = list(csv.reader(io.StringIO(text), delimiter=";" if fmt == "excel" else ","))
+        titles = {row[1] for row in rows[1:]}
+        assert "Lesson;'=cmd|' /C calc'!A0" in titles
+
+    response = client.get(reverse("oversight:export_download", args=["requests"]), {"format": "excel"})
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[1][2] == "Guest lesson" and rows[1][6] == "Overijssel"  # labels, not codes
+    assert rows[0][0] == "id"
+
+
+def test_coordinator_xlsx_keeps_formula_text_as_text(client, cast):
+    import openpyxl
+
+    open_request(cast.school, cast.teacher, title='=HYPERLINK("http://evil","klik")', slots=1)
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("oversight:export_download", args=["requests"]), {"format": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows())
+    assert sheet.freeze_panes == "A2"
+    assert rows[1][1].value == '=HYPERLINK("http://evil","klik")' and rows[1][1].data_type == "s"
+    assert isinstance(rows[1][0].value, int) and rows[1][-2].is_date
+
+
+def test_an_unknown_format_is_refused(client, cast):
+    client.force_login(cast.coordinator)
+    response = client.get(reverse("oversight:export_download", args=["requests"]), {"format": "pdf"})
+    assert response.status_code == 400

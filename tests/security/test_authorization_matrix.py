@@ -678,6 +678,21 @@ ROWS: dict[str, list[Check]] = {
         )
     ],
     # --- matches (web) ---
+    "impact:mine": [GET("impact:mine", web(404, teacher=302, school_admin=302, hr=302, other_member=302))],
+    "impact:page": [
+        GET(
+            "impact:page",
+            web(403, teacher=200, school_admin=200, coordinator=200, platform_admin=200),
+            pk=Ref("cast.school"),
+        )
+    ],
+    "impact:certificate": [
+        GET(
+            "impact:certificate",
+            web(403, hr=200, coordinator=200, platform_admin=200),
+            pk=Ref("cast.company"),
+        )
+    ],
     "matches:list": [
         GET("matches:list", web(200), shows={"teacher": ("Demcon",), "hr": ("Thomas a Kempis",)}),
         GET("matches:list", web(200), query="tab=waiting"),
@@ -993,6 +1008,7 @@ ROWS: dict[str, list[Check]] = {
             pk=Ref("report"),
         ),
     ],
+    "oversight:feedback": [GET("oversight:feedback", coordinator_page(), scoped=True)],
     "oversight:exports": [
         GET("oversight:exports", coordinator_page(), scoped=True),
         # A province outside one's scope is not a valid filter.
@@ -1151,6 +1167,34 @@ ROWS: dict[str, list[Check]] = {
             {"name": ""},
             keeps=row_of(Organisation, "cast.school"),
             pk=Ref("cast.school"),
+        ),
+    ],
+    # Impact and own exports (issue 21): members, coordinators of the province, platform admins;
+    # everyone else 403 (an export by someone outside the organisation or region is refused).
+    "api:organisation_impact": [
+        GET(
+            "api:organisation_impact",
+            api(403, teacher=200, school_admin=200, coordinator=200, platform_admin=200),
+            pk=Ref("cast.school"),
+        ),
+        GET(
+            "api:organisation_impact",
+            api(403, coordinator_elsewhere=200, platform_admin=200),
+            pk=Ref("far_school"),
+        ),
+    ],
+    "api:organisation_export": [
+        GET(
+            "api:organisation_export",
+            api(403, teacher=200, school_admin=200, coordinator=200, platform_admin=200),
+            query="format=xlsx",
+            pk=Ref("cast.school"),
+        ),
+        GET(
+            "api:organisation_export",
+            api(403, hr=200, coordinator=200, platform_admin=200),
+            query="format=csv",
+            pk=Ref("cast.company"),
         ),
     ],
     "api:organisation-members": [

@@ -97,7 +97,9 @@ def breaking(rule: str, road: str, cast, near, far) -> Pair:
         request_kw["group_size"] = 28
     elif rule == "sbb":
         # A leerbedrijf, but recognised for another qualification than the one the request follows.
-        offer_kw.update(internship, crebo=["25180"], sbb_number="123456789", sbb_crebo=["25300"])
+        offer_kw.update(
+            internship, crebo=["25180"], contract_type="both", sbb_number="123456789", sbb_crebo=["25300"]
+        )
         request_kw.update(internship, crebo=["25180"], sbb_required=True)
     elif rule == "live":
         request_kw["slots"] = 2  # so the live match leaves a free slot: only "live" breaks

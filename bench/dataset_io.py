@@ -2,8 +2,9 @@
 
 Organisations in the file count as verified and offers/requests as open (§8). A request's
 ``created`` is its line number, so earlier lines win ties. Optional keys: ``crebo`` (offer and
-request), ``vog_date`` (offer), ``vog_required`` (request), ``contract_type`` (both); left out
-they impose nothing.
+request), ``vog_date`` (offer), ``vog_required`` (request), ``contract_type`` (both),
+``max_group_size``/``sbb_number``/``sbb_crebo`` (offer), ``group_size``/``sbb_required`` (request);
+left out they impose nothing.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def read_dataset(path: str | Path) -> Dataset:
                 vog_date=intern.day(row.get("vog_date")),
                 contract_type=row.get("contract_type") or "",
                 landsdeel=LANDSDEEL_OF_PROVINCE.get(str(org.get("province")), ""),
+                max_group_size=row.get("max_group_size"),
+                sbb_number=row.get("sbb_number") or "",
+                sbb_crebo=intern.codes(row.get("sbb_crebo")),
             )
         )
     requests = []
@@ -121,6 +125,8 @@ def read_dataset(path: str | Path) -> Dataset:
                 contract_type=row.get("contract_type") or "",
                 landsdeel=LANDSDEEL_OF_PROVINCE.get(str(org.get("province")), ""),
                 created=n,
+                group_size=row.get("group_size"),
+                sbb_required=bool(row.get("sbb_required", False)),
             )
         )
     return Dataset(offers=offers, requests=requests, organisations=orgs)

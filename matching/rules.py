@@ -38,6 +38,11 @@ MESSAGES: dict[str, Promise] = {
     "crebo": _("The crebo qualifications do not overlap."),
     "vog": _("The request requires a VOG, and the offer has none valid on the first wanted day."),
     "contract_type": _("The internship is BOL and the request BBL, or the other way round."),
+    "group_size": _("The group is larger than the largest group the offer takes."),
+    "sbb": _(
+        "The request requires SBB recognition, and the company is not recognised as a leerbedrijf "
+        "for any of the requested crebo qualifications."
+    ),
     "capacity": _("The offer or the request has not that many free places left."),
 }
 DATES_IN_THE_PAST = _("The dates lie in the past: that cannot be overridden.")

@@ -139,6 +139,11 @@ class _Side:
     vog_until: np.ndarray  # offers: last day the VOG is valid; requests: unused
     vog_required: np.ndarray  # requests: VOG required; offers: unused
     vog_day: np.ndarray  # requests: the day the VOG must be valid on (first wanted day)
+    group: np.ndarray  # offers: largest group; requests: group size (rules.group_size)
+    sbb: np.ndarray  # offers: states an SBB leerbedrijf number; requests: unused
+    sbb_required: np.ndarray  # requests: SBB recognition required; offers: unused
+    sbb_crebo: np.ndarray  # offers: recognised crebo codes; requests: codes to cover (rules.sbb)
+    has_sbb_crebo: np.ndarray
     inv_levels: np.ndarray  # float32 1 / number of levels (requests' scoring)
     inv_subjects: np.ndarray  # float32 1 / number of subjects
     inv_days: np.ndarray  # float32 1 / days in the window
@@ -170,8 +175,12 @@ def _side(
     vog_until: np.ndarray,
     vog_required: np.ndarray,
     vog_day: np.ndarray,
+    group: np.ndarray,
+    sbb: np.ndarray,
+    sbb_required: np.ndarray,
+    sbb_crebo: np.ndarray,
 ) -> _Side:
-    lv, sj, cr = (np.ascontiguousarray(m[idx].T) for m in (levels, subjects, crebo))
+    lv, sj, cr, sc = (np.ascontiguousarray(m[idx].T) for m in (levels, subjects, crebo, sbb_crebo))
     lim = limit[idx]
     n_levels, n_subjects = _common(lv, lv), _common(sj, sj)
     days = until[idx].astype(np.int64) - frm[idx] + 1
@@ -198,6 +207,11 @@ def _side(
         vog_until=vog_until[idx],
         vog_required=vog_required[idx],
         vog_day=vog_day[idx],
+        group=group[idx],
+        sbb=sbb[idx],
+        sbb_required=sbb_required[idx],
+        sbb_crebo=sc,
+        has_sbb_crebo=(sc != 0).any(axis=0),
         inv_levels=(1.0 / np.maximum(n_levels, 1)).astype(np.float32),
         inv_subjects=(1.0 / np.maximum(n_subjects, 1)).astype(np.float32),
         inv_days=(1.0 / np.maximum(days, 1)).astype(np.float32),
@@ -222,6 +236,10 @@ def _offer_side(p: Problem, idx: np.ndarray) -> _Side:
         vog_until=p.o_vog_until,
         vog_required=np.zeros(p.n_offers, dtype=bool),
         vog_day=p.o_from,
+        group=p.o_group,
+        sbb=p.o_sbb,
+        sbb_required=np.zeros(p.n_offers, dtype=bool),
+        sbb_crebo=p.o_sbb_crebo,
     )
 
 
@@ -243,6 +261,10 @@ def _request_side(p: Problem, idx: np.ndarray) -> _Side:
         vog_until=p.r_until,
         vog_required=p.r_vog_required,
         vog_day=p.r_from,
+        group=p.r_group,
+        sbb=np.zeros(p.n_requests, dtype=bool),
+        sbb_required=p.r_sbb_required,
+        sbb_crebo=p.r_sbb_crebo,
     )
 
 
@@ -326,7 +348,7 @@ def _dense_block(
     In the spatial pass the first ``unlimited_rows`` requests have no distance limit (the block
     is ordered that way), which saves a 2-D minimum for them.
     """
-    # The table's dense rules (subjects, dates, crebo, VOG, BOL/BBL) in their vectorised form.
+    # The table's dense rules (subjects, dates, crebo, VOG, BOL/BBL, group size, SBB) in their vectorised form.
     rows, cols = _Broadcast(req, rows=True), _Broadcast(off, rows=False)
     shape = (req.idx.size, off.idx.size)
     ok: np.ndarray | None = None

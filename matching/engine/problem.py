@@ -53,9 +53,10 @@ def _codes(value: Iterable[str] | None) -> frozenset[str]:
 class Offer:
     """An open offer of a verified company, with what is left of its capacity.
 
-    ``lat``/``lon`` are the organisation's coordinates. ``crebo`` (internships), ``vog_date`` and
-    ``contract_type`` (``bol``, ``bbl``, ``both`` or empty) are optional: left out they impose
-    nothing (DESIGN §4). ``is_open``/``verified`` describe the listing and its organisation (a run
+    ``lat``/``lon`` are the organisation's coordinates. ``crebo`` (internships), ``vog_date``,
+    ``contract_type`` (``bol``, ``bbl``, ``both`` or empty), ``max_group_size`` (the largest group
+    of pupils), ``sbb_number`` (the company's SBB leerbedrijf number) and ``sbb_crebo`` (the crebo
+    codes SBB recognises it for) are optional: left out they impose nothing (DESIGN §4). ``is_open``/``verified`` describe the listing and its organisation (a run
     loads only open, verified items; a single pair may be anything). ``landsdeel`` is informational.
     """
 
@@ -77,12 +78,17 @@ class Offer:
     is_open: bool = True
     verified: bool = True
     landsdeel: str = ""
+    max_group_size: int | None = None
+    sbb_number: str = ""
+    sbb_crebo: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # Accept lists/sets from callers; store hashable frozensets.
         object.__setattr__(self, "levels", _codes(self.levels))
         object.__setattr__(self, "subjects", _codes(self.subjects))
         object.__setattr__(self, "crebo", _codes(self.crebo))
+        object.__setattr__(self, "sbb_crebo", _codes(self.sbb_crebo))
+        object.__setattr__(self, "sbb_number", self.sbb_number or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +97,7 @@ class Request:
 
     ``created`` orders requests for tie-breaks: smaller = earlier = preferred when everything
     else is equal. Any orderable value works (an int sequence, a datetime, a timestamp).
+    ``group_size`` (pupils) and ``sbb_required`` are optional: left out they impose nothing.
     """
 
     id: str
@@ -112,6 +119,8 @@ class Request:
     verified: bool = True
     landsdeel: str = ""
     created: object = 0
+    group_size: int | None = None
+    sbb_required: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "levels", _codes(self.levels))
@@ -200,6 +209,9 @@ class Problem:
     o_first: np.ndarray  # int32 first weekday from tomorrow on inside the window; max int when none
     o_open: np.ndarray  # bool: the offer is open
     o_verified: np.ndarray  # bool: its company is verified
+    o_group: np.ndarray  # int64 largest group (max int when not stated)
+    o_sbb: np.ndarray  # bool: states an SBB leerbedrijf number
+    o_sbb_crebo: np.ndarray  # crebo codes SBB recognises it for (crebo vocabulary)
     # request columns
     r_kind: np.ndarray
     r_levels: np.ndarray
@@ -217,6 +229,9 @@ class Problem:
     r_first: np.ndarray
     r_open: np.ndarray
     r_verified: np.ndarray
+    r_group: np.ndarray  # int64 group size (min int when not stated)
+    r_sbb_required: np.ndarray  # bool
+    r_sbb_crebo: np.ndarray  # crebo codes the recognition must cover (empty unless SBB is required)
     r_school: np.ndarray  # int32 index into ``schools``
     r_rank: np.ndarray  # int32 creation rank: 0 = earliest
     _offer_index: dict[str, int] = field(default_factory=dict)
@@ -257,6 +272,8 @@ class Problem:
 
 _INT32_MAX = np.iinfo(np.int32).max
 _INT32_MIN = np.iinfo(np.int32).min
+_INT64_MAX = int(np.iinfo(np.int64).max)
+_INT64_MIN = int(np.iinfo(np.int64).min)
 
 # Why a pair must never be proposed (the rule codes of the pair-history rules). A matcher run
 # also passes pairs that had a match before (expired, cancelled, completed) as "never again":
@@ -316,7 +333,11 @@ def build_problem(
     # Crebo codes and BOL/BBL matter for internships only: other kinds carry none into the columns.
     o_crebo = [o.crebo if o.kind in CREBO_KINDS else frozenset() for o in offers]
     r_crebo = [r.crebo if r.kind in CREBO_KINDS else frozenset() for r in requests]
-    crebo_vocab = Vocabulary.of(o_crebo + r_crebo)
+    # The sbb rule reads the request's crebo codes (when it requires recognition) against the
+    # offer's recognised codes: one vocabulary for all crebo sets, so the overlap is a mask AND.
+    o_sbb_crebo = [o.sbb_crebo for o in offers]
+    r_sbb_crebo = [r.crebo if r.sbb_required else frozenset() for r in requests]
+    crebo_vocab = Vocabulary.of(o_crebo + r_crebo + o_sbb_crebo + r_sbb_crebo)
 
     school_ids: dict[str, int] = {}
     for r in requests:
@@ -379,6 +400,11 @@ def build_problem(
         o_first=_first_day(o_from, o_until, tomorrow),
         o_open=col((bool(o.is_open) for o in offers), bool, n_o),
         o_verified=col((bool(o.verified) for o in offers), bool, n_o),
+        o_group=col(
+            (_INT64_MAX if o.max_group_size is None else o.max_group_size for o in offers), np.int64, n_o
+        ),
+        o_sbb=col((bool(o.sbb_number) for o in offers), bool, n_o),
+        o_sbb_crebo=crebo_vocab.masks(o_sbb_crebo),
         r_kind=col((kind_code[r.kind] for r in requests), np.int8, n_r),
         r_levels=level_vocab.masks([r.levels for r in requests]),
         r_subjects=subject_vocab.masks([r.subjects for r in requests]),
@@ -395,6 +421,9 @@ def build_problem(
         r_first=_first_day(r_from, r_until, tomorrow),
         r_open=col((bool(r.is_open) for r in requests), bool, n_r),
         r_verified=col((bool(r.verified) for r in requests), bool, n_r),
+        r_group=col((_INT64_MIN if r.group_size is None else r.group_size for r in requests), np.int64, n_r),
+        r_sbb_required=col((bool(r.sbb_required) for r in requests), bool, n_r),
+        r_sbb_crebo=crebo_vocab.masks(r_sbb_crebo),
         r_school=col((school_ids[r.org_id] for r in requests), np.int32, n_r),
         r_rank=rank,
     )

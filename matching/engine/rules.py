@@ -177,6 +177,18 @@ def _contract_pair(o: Offer, r: Request, ctx: PairContext) -> bool:
     return not a or not b or bool(a & b)
 
 
+def _group_size_pair(o: Offer, r: Request, ctx: PairContext) -> bool:
+    return o.max_group_size is None or r.group_size is None or r.group_size <= o.max_group_size
+
+
+def _sbb_pair(o: Offer, r: Request, ctx: PairContext) -> bool:
+    # Recognition means a leerbedrijf number; for at least one of the request's crebo codes when
+    # it lists any (the self-declared ``sbb_recognised`` does not count).
+    if not r.sbb_required:
+        return True
+    return bool(o.sbb_number) and (not r.crebo or bool(r.crebo & o.sbb_crebo))
+
+
 def _capacity_pair(o: Offer, r: Request, ctx: PairContext) -> bool:
     return 1 <= ctx.slots <= min(o.capacity_left, r.slots_left)
 
@@ -259,6 +271,24 @@ def _contract_vector(off: Any, req: Any, ctx: Any) -> Any:
     return (off.contract == 0) | (req.contract == 0) | ((off.contract & req.contract) != 0)
 
 
+_NO_GROUP = np.iinfo(np.int64).min
+
+
+def _group_size_vector(off: Any, req: Any, ctx: Any) -> Any:
+    # Not stated: the offer's largest group is max int, the request's group min int (build_problem).
+    if not np.any(req.group != _NO_GROUP):
+        return np.True_
+    return req.group <= off.group
+
+
+def _sbb_vector(off: Any, req: Any, ctx: Any) -> Any:
+    # A request's sbb_crebo mask is empty unless it requires recognition (build_problem).
+    if not np.any(req.sbb_required):
+        return np.True_
+    covered = _any_common(off.sbb_crebo, req.sbb_crebo) | ~req.has_sbb_crebo
+    return (off.sbb & covered) | ~req.sbb_required
+
+
 def _capacity_vector(off: Any, req: Any, ctx: Any) -> Any:
     return (off.capacity > 0) & (req.capacity > 0)
 
@@ -279,6 +309,8 @@ RULES: tuple[Rule, ...] = (
     Rule("crebo", False, _crebo_pair, _crebo_vector, dense=True),
     Rule("vog", False, _vog_pair, _vog_vector, dense=True),
     Rule("contract_type", False, _contract_pair, _contract_vector, dense=True),
+    Rule("group_size", False, _group_size_pair, _group_size_vector, dense=True),
+    Rule("sbb", False, _sbb_pair, _sbb_vector, dense=True),
     Rule("capacity", False, _capacity_pair, _capacity_vector),
 )
 RULE_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
@@ -384,12 +416,16 @@ def offer_columns(p: Problem, oi: np.ndarray) -> Columns:
             "is_open": p.o_open[oi],
             "verified": p.o_verified[oi],
             "capacity": p.o_capacity[oi],
+            "group": p.o_group[oi],
+            "sbb": p.o_sbb[oi],
+            "sbb_crebo": _masks(p.o_sbb_crebo, oi),
         }
     )
 
 
 def request_columns(p: Problem, ri: np.ndarray) -> Columns:
     subjects, crebo = _masks(p.r_subjects, ri), _masks(p.r_crebo, ri)
+    sbb_crebo = _masks(p.r_sbb_crebo, ri)
     return Columns(
         {
             "idx": ri,
@@ -412,6 +448,10 @@ def request_columns(p: Problem, ri: np.ndarray) -> Columns:
             "is_open": p.r_open[ri],
             "verified": p.r_verified[ri],
             "capacity": p.r_slots[ri],
+            "group": p.r_group[ri],
+            "sbb_required": p.r_sbb_required[ri],
+            "sbb_crebo": sbb_crebo,
+            "has_sbb_crebo": (sbb_crebo != 0).any(axis=0),
         }
     )
 

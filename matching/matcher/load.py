@@ -61,6 +61,9 @@ _COLUMNS = {
         "available_from": "available_from",
         "available_until": "available_until",
         "vog_date": "vog_date",
+        "max_group_size": "max_group_size",
+        "sbb_number": "sbb_number",
+        "sbb_crebo": "sbb_crebo_text",
     },
     Request: {
         **_COMMON_COLUMNS,
@@ -68,9 +71,14 @@ _COLUMNS = {
         "wanted_from": "wanted_from",
         "wanted_until": "wanted_until",
         "vog_required": "vog_required",
+        "group_size": "group_size",
+        "sbb_required": "sbb_required",
     },
 }
-_CODE_FIELDS = ("levels", "subjects", "crebo")
+_CODE_FIELDS = {
+    Offer: ("levels", "subjects", "crebo", "sbb_crebo"),
+    Request: ("levels", "subjects", "crebo"),
+}
 # A listing made for a school location or company site is matched from the location's
 # coordinates, any other from its organisation's (DESIGN §1).
 _SITE_LAT = Coalesce("location__latitude", "organisation__latitude")
@@ -82,14 +90,15 @@ def engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
     whether each is open and its organisation verified."""
     columns = _COLUMNS[model]
     total = "capacity" if model is Offer else "slots"
-    rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in _CODE_FIELDS})
+    code_fields = _CODE_FIELDS[model]
+    rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in code_fields})
     rows = rows.annotate(site_lat=_SITE_LAT, site_lon=_SITE_LON)
     items = []
     for pk, amount, committed, status, verified_at, *values in rows.values_list(
         "pk", total, "committed", "status", "organisation__verified_at", *columns.values()
     ):
         fields = dict(zip(columns, values, strict=True))
-        fields.update({name: codes(fields[name]) for name in _CODE_FIELDS}, org_id=str(fields["org_id"]))
+        fields.update({name: codes(fields[name]) for name in code_fields}, org_id=str(fields["org_id"]))
         fields.update(is_open=status == "open", verified=verified_at is not None)
         if model is Offer:
             items.append(engine.Offer(id=str(pk), capacity_left=amount - committed, **fields))

@@ -23,13 +23,14 @@ from matching.engine import (
     generate_candidates,
     match,
 )
-from tests.engine.test_properties import PROPERTY_SETTINGS, REGIONS, TODAY, offers, requests
+from tests.engine.test_properties import CREBO, PROPERTY_SETTINGS, REGIONS, TODAY, codes, offers, requests
 from tests.engine.test_rules import make_offer, make_request
 
 KINDS = ("guest_lesson", "internship", "teacher_internship")
 HISTORY = ("declined", "blocked", "live", "repeat")
 # Windows around "today", so the past, tomorrow and weekends all come up.
 near_day = st.integers(-10, 30).map(lambda n: TODAY + timedelta(days=n))
+group = st.one_of(st.none(), st.integers(1, 40))
 
 
 @st.composite
@@ -43,6 +44,9 @@ def rich_offer(draw, i: int, region) -> object:
         contract_type=draw(st.sampled_from(["", "bol", "bbl", "both"])),
         is_open=draw(st.booleans()) or draw(st.booleans()),
         verified=draw(st.booleans()) or draw(st.booleans()),
+        max_group_size=draw(group),
+        sbb_number=draw(st.sampled_from(["", "123456789"])),
+        sbb_crebo=draw(codes(CREBO)),
     )
 
 
@@ -57,6 +61,8 @@ def rich_request(draw, j: int, region) -> object:
         contract_type=draw(st.sampled_from(["", "bol", "bbl"])),
         is_open=draw(st.booleans()) or draw(st.booleans()),
         verified=draw(st.booleans()) or draw(st.booleans()),
+        group_size=draw(group),
+        sbb_required=draw(st.booleans()),
     )
 
 
@@ -114,6 +120,8 @@ def test_the_table_holds_the_designed_codes_and_overrides() -> None:
         "crebo",
         "vog",
         "contract_type",
+        "group_size",
+        "sbb",
         "capacity",
     )
     assert {"subjects", "distance", "dates"} == OVERRIDABLE
@@ -138,6 +146,37 @@ def test_contract_type_agrees_when_both_state_it() -> None:
         assert (broken_rules(offer, request, today=TODAY) == []) is ok, (offer_type, request_type)
     # Other kinds carry no BOL/BBL rule.
     assert broken_rules(make_offer(contract_type="bol"), make_request(contract_type="bbl"), today=TODAY) == []
+
+
+def test_group_size_fits_the_largest_group_when_both_are_set() -> None:
+    for largest, size, ok in [
+        (30, 28, True),
+        (30, 30, True),
+        (25, 28, False),
+        (None, 28, True),
+        (30, None, True),
+        (None, None, True),
+    ]:
+        offer, request = make_offer(max_group_size=largest), make_request(group_size=size)
+        assert (broken_rules(offer, request, today=TODAY) == []) is ok, (largest, size)
+    assert broken_rules(make_offer(max_group_size=25), make_request(group_size=28), today=TODAY) == [
+        "group_size"
+    ]
+
+
+def test_sbb_needs_a_leerbedrijf_number_recognised_for_a_requested_crebo() -> None:
+    for required, crebo, number, recognised, ok in [
+        (False, {"25195"}, "", set(), True),  # not required: nothing asked
+        (True, {"25195"}, "123456789", {"25195", "25196"}, True),
+        (True, {"25195"}, "123456789", {"25300"}, False),  # recognised, for another qualification
+        (True, set(), "123456789", set(), True),  # no crebo listed: any recognition
+        (True, set(), "", set(), False),  # no recognition at all
+        (True, {"25195"}, "", {"25195"}, False),  # codes without a leerbedrijf number
+    ]:
+        # Offer crebo matches so that only the sbb rule speaks.
+        offer = make_offer(crebo=crebo, sbb_number=number, sbb_crebo=recognised, **INTERNSHIP)
+        request = make_request(crebo=crebo, sbb_required=required, **INTERNSHIP)
+        assert broken_rules(offer, request, today=TODAY) == ([] if ok else ["sbb"]), (required, crebo)
 
 
 def test_dates_need_a_shared_weekday_from_tomorrow_on() -> None:
@@ -194,6 +233,9 @@ def test_a_run_never_proposes_a_pair_the_per_pair_form_refuses() -> None:
                 crebo=set(rng.sample(["25180", "25181"], rng.randint(0, 1))),
                 vog_date=rng.choice([None, date(2024, 1, 1), date(2021, 1, 1)]),
                 contract_type=rng.choice(["", "bol", "bbl", "both"]),
+                max_group_size=rng.choice([None, 20, 30]),
+                sbb_number=rng.choice(["", "123456789"]),
+                sbb_crebo=set(rng.sample(["25180", "25181"], rng.randint(0, 2))),
             )
         )
     for j in range(60):
@@ -215,6 +257,8 @@ def test_a_run_never_proposes_a_pair_the_per_pair_form_refuses() -> None:
                 crebo=set(rng.sample(["25180", "25181"], rng.randint(0, 1))),
                 vog_required=rng.random() < 0.2,
                 contract_type=rng.choice(["", "bol", "bbl"]),
+                group_size=rng.choice([None, 18, 25, 32]),
+                sbb_required=rng.random() < 0.3,
             )
         )
     history = {("O1", "R1"): {"declined"}, ("O2", "R2"): {"blocked"}, ("O3", "R3"): {"live"}}

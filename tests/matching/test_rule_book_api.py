@@ -34,6 +34,8 @@ RULES = (
     "crebo",
     "vog",
     "contract_type",
+    "group_size",
+    "sbb",
     "capacity",
 )
 
@@ -90,6 +92,15 @@ def breaking(rule: str, road: str, cast, near, far) -> Pair:
     elif rule == "contract_type":
         offer_kw.update(internship, contract_type="bol")
         request_kw.update(internship, contract_type="bbl")
+    elif rule == "group_size":
+        offer_kw["max_group_size"] = 20
+        request_kw["group_size"] = 28
+    elif rule == "sbb":
+        # A leerbedrijf, but recognised for another qualification than the one the request follows.
+        offer_kw.update(
+            internship, crebo=["25180"], contract_type="both", sbb_number="123456789", sbb_crebo=["25300"]
+        )
+        request_kw.update(internship, crebo=["25180"], sbb_required=True)
     elif rule == "live":
         request_kw["slots"] = 2  # so the live match leaves a free slot: only "live" breaks
     offer = open_offer(org, hr, **offer_kw)

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from accounts import signals
 from accounts.models import AuditEntry, CoordinatorRegion, Invitation, Membership, Organisation, User
-from accounts.validators import normalise_brin, normalise_kvk, validate_brin, validate_kvk
+from accounts.validators import (
+    clean_text,
+    normalise_brin,
+    normalise_kvk,
+    normalise_phone,
+    validate_brin,
+    validate_kvk,
+    validate_phone,
+)
 from taxonomy.levels import LEVEL_ORDER, sort_levels
 from taxonomy.places import get_place
 from taxonomy.regions import landsdeel_of
@@ -149,7 +157,12 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: objec
         raise PermissionDenied
     for simple in ("name", "description", "website", "email", "phone"):
         if simple in fields:
-            setattr(org, simple, str(fields[simple] or "").strip())
+            setattr(org, simple, clean_text(str(fields[simple] or "")))
+    if "phone" in fields:
+        try:
+            validate_phone(org.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from exc
     if "place" in fields:
         _apply_place(
             org,
@@ -343,7 +356,11 @@ def user_update_profile(
     if name is not None:
         user.name = name.strip()
     if phone is not None:
-        user.phone = phone.strip()
+        user.phone = normalise_phone(phone)
+        try:
+            validate_phone(user.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from exc
     if language is not None:
         if language not in User.Language.values:
             raise ValidationError({"language": _("Choose Dutch or English.")})

@@ -247,7 +247,9 @@ def _form_page(request: HttpRequest, side: Side, listing: Listing | None) -> Htt
         if listing
         else side.form_class.initial_new(organisation, request.user)
     )
-    form = side.form_class(request.POST or None, organisation=organisation, initial=initial)
+    form = side.form_class(
+        request.POST or None, organisation=organisation, initial=initial, is_existing=listing is not None
+    )
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") == "publish"
         try:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
-from accounts.validators import CREBO_RE
+from accounts.validators import CREBO_RE, DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, clean_text
 from matching.models import ContractType, Listing, Offer, Request
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
@@ -96,7 +96,7 @@ def _apply(listing: Listing, data: dict[str, Any]) -> None:
                     {"crebo": _("A crebo qualification code has five digits, for example 25604.")}
                 )
         elif name in ("title", "description", "preferred_dates"):
-            value = (value or "").strip()
+            value = clean_text(value)
         elif name == "contract_type":
             value = value or ""
         setattr(listing, name, value)
@@ -108,13 +108,16 @@ def _validate(listing: Listing) -> None:
         errors.setdefault("kind", []).append(_("Choose a kind of activity."))
     if not listing.title:
         errors.setdefault("title", []).append(_("Give it a short title."))
+    elif len(listing.title) > TITLE_MAX_LENGTH:
+        errors.setdefault("title", []).append(_("At most %(n)s characters.") % {"n": TITLE_MAX_LENGTH})
+    if len(listing.description or "") > DESCRIPTION_MAX_LENGTH:
+        errors.setdefault("description", []).append(
+            _("At most %(n)s characters.") % {"n": DESCRIPTION_MAX_LENGTH}
+        )
     if not listing.levels:
         errors.setdefault("levels", []).append(_("Choose at least one level."))
-    start, end = listing.date_from, listing.date_until
-    if start and end and start > end:
-        errors.setdefault(_until_field(listing), []).append(
-            _("The end date must be on or after the start date.")
-        )
+    for message in listing_window_errors(listing.date_from, listing.date_until):
+        errors.setdefault(_until_field(listing), []).append(message)
     amount_field = "capacity" if isinstance(listing, Offer) else "slots"
     amount = getattr(listing, amount_field)
     if amount is None or amount < 1:
@@ -134,6 +137,16 @@ def _validate(listing: Listing) -> None:
         errors.setdefault("online", []).append(_("Only guest lessons can be given online."))
     if errors:
         raise ValidationError(errors)
+
+
+def listing_window_errors(start: date | None, end: date | None, *, past_ok: bool = True) -> list[str]:
+    """What is wrong with a period from `start` to `end` (the form asks this too, so that every
+    error shows at once). A new or edited item may not lie wholly in the past (`past_ok=False`)."""
+    if start and end and start > end:
+        return [_("The end date must be on or after the start date.")]
+    if not past_ok and end and end < timezone.localdate():
+        return [_("This period has already passed: choose dates from today on.")]
+    return []
 
 
 def _until_field(listing: Listing) -> str:
@@ -164,6 +177,10 @@ def listing_create[L: (Offer, Request)](
         data["contact_person"] = by
     _apply(listing, data)
     _validate(listing)
+    # A person (not a bulk load) makes no new items for a period that has wholly passed.
+    errors = listing_window_errors(listing.date_from, listing.date_until, past_ok=by is None)
+    if errors:
+        raise ValidationError({_until_field(listing): errors})
     listing.save()
     log.info("listing.created", model=model.__name__, id=listing.pk, organisation=organisation.pk)
     return listing

@@ -208,8 +208,9 @@ class OfferForm(ListingForm):
     @classmethod
     def initial_new(cls, organisation: Organisation, user: User) -> dict[str, Any]:
         start, end = default_window()
+        # No options are ticked for the user: sectors are not the offer's subjects (ticking them
+        # silently would narrow who matches), and every offer chooses its own levels.
         return {
-            "subjects": list(organisation.sectors),
             "capacity": 1,
             "available_from": start,
             "available_until": end,
@@ -248,7 +249,8 @@ class RequestForm(ListingForm):
     @classmethod
     def initial_new(cls, organisation: Organisation, user: User) -> dict[str, Any]:
         start, end = default_window()
-        return {"levels": list(organisation.levels), "slots": 1, "wanted_from": start, "wanted_until": end}
+        # The levels are left for the teacher to tick: a school has many, a request is for some.
+        return {"slots": 1, "wanted_from": start, "wanted_until": end}
 
 
 class BrowseForm(forms.Form):

@@ -12,6 +12,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const chosen = document.querySelector("input[name='kind']:checked");
     document.querySelectorAll("[data-kind]").forEach((el) => {
       el.hidden = chosen ? !el.dataset.kind.split(" ").includes(chosen.value) : false;
+      // What does not apply is not sent either (a hidden, ticked "online" would be refused).
+      el.querySelectorAll("input, select, textarea").forEach((input) => {
+        input.disabled = el.hidden;
+      });
     });
   };
   kindInputs.forEach((input) => input.addEventListener("change", sync));

@@ -108,6 +108,17 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.is_existing = is_existing
+        # Options ticked in advance for a new item are said out loud, never ticked silently.
+        if not self.is_bound and not is_existing:
+            if self.initial.get("levels"):
+                self.fields["levels"].help_text = _(
+                    "Ticked in advance from your organisation's levels: untick what does not apply."
+                )
+            if self.initial.get("subjects"):
+                self.fields["subjects"].help_text = _(
+                    "Ticked in advance from your company's sectors: untick what does not apply, "
+                    "or tick none to accept any subject."
+                )
         # Built per form so the labels follow the active language.
         self.fields["kind"].choices = [
             (
@@ -208,9 +219,8 @@ class OfferForm(ListingForm):
     @classmethod
     def initial_new(cls, organisation: Organisation, user: User) -> dict[str, Any]:
         start, end = default_window()
-        # No options are ticked for the user: sectors are not the offer's subjects (ticking them
-        # silently would narrow who matches), and every offer chooses its own levels.
         return {
+            "subjects": list(organisation.sectors),
             "capacity": 1,
             "available_from": start,
             "available_until": end,
@@ -249,8 +259,7 @@ class RequestForm(ListingForm):
     @classmethod
     def initial_new(cls, organisation: Organisation, user: User) -> dict[str, Any]:
         start, end = default_window()
-        # The levels are left for the teacher to tick: a school has many, a request is for some.
-        return {"slots": 1, "wanted_from": start, "wanted_until": end}
+        return {"levels": list(organisation.levels), "slots": 1, "wanted_from": start, "wanted_until": end}
 
 
 class BrowseForm(forms.Form):

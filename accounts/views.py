@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import InvitationForm, OrganisationForm, ProfileForm, RejectForm
 from accounts.models import Invitation, Membership, Organisation
+from matching import selectors as matching_selectors
 from taxonomy.places import all_places
 
 
@@ -34,8 +35,11 @@ def _form_errors_from(exc: ValidationError, form: object) -> None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = selectors.user_membership(request.user)
+    if membership is None and request.user.is_coordinator:
+        return redirect("oversight:dashboard")  # a coordinator's own dashboard, with their to-do
     context = {
         "membership": membership,
+        "todo": matching_selectors.member_todo(request.user) if membership else None,
         "invitations": selectors.invitations_open_for(request.user),
         "verification_count": (
             selectors.verification_queue(request.user).count() if request.user.is_coordinator else 0

@@ -17,10 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import selectors as account_selectors
 from accounts.models import User
 from oversight.access import coordinator_required
 from oversight.charts import Chart, bar_chart, line_chart
 from oversight.schoolyear import school_year_label
+from oversight.selectors.conduct import conduct_reports_for_coordinator
 from oversight.selectors.kpis import (
     MINE,
     Scope,
@@ -159,6 +161,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reached_share": _share(figures["kpis"]["schools_reached_share"]),
         "gender": _gender(figures["kpis"]["internship_gender"]),
         "charts": _dashboard_charts(figures),
+        # The coordinator's to-do: what waits in their provinces, with a link to each queue.
+        "todo": {
+            "verify": account_selectors.verification_queue(request.user).count(),
+            "unmatched": figures["kpis"]["stale_requests"],
+            "concerns": conduct_reports_for_coordinator(request.user, status="open").count(),
+        },
     }
     return render(request, "oversight/dashboard.html", context, status=status)
 

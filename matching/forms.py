@@ -261,6 +261,23 @@ class RequestForm(ListingForm):
         start, end = default_window()
         return {"levels": list(organisation.levels), "slots": 1, "wanted_from": start, "wanted_until": end}
 
+    @classmethod
+    def initial_from_offer(cls, offer: Any, organisation: Organisation, user: User) -> dict[str, Any]:
+        """A new request that fits an offer (its page's "create a request for this offer"): its
+        kind, the levels both share, its subjects and its period from today on."""
+        initial = cls.initial_new(organisation, user)
+        shared = [level for level in offer.levels if level in organisation.levels]
+        initial.update(
+            kind=offer.kind,
+            title=offer.title,
+            levels=shared or list(organisation.levels),
+            subjects=list(offer.subjects),
+            wanted_from=max(offer.available_from, timezone.localdate()),
+            wanted_until=offer.available_until,
+            online_ok=bool(offer.online),
+        )
+        return initial
+
 
 class BrowseForm(forms.Form):
     """GET filters for the lists of open offers or requests. Every field is optional."""

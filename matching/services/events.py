@@ -160,7 +160,7 @@ def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
 def _when(match: Match) -> str:
     from django.utils import formats
 
-    day = formats.date_format(match.activity_date, "l j F Y") if match.activity_date else ""
+    day = formats.date_format(match.activity_date, "DATE_FORMAT") if match.activity_date else ""
     if match.activity_start is None:
         return day
     end = f"–{match.activity_end:%H:%M}" if match.activity_end else ""

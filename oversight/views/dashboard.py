@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -74,7 +75,8 @@ def _filters(request: HttpRequest, *, with_scope: bool = True) -> tuple[ReportFi
 
 
 def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %".replace(".0 %", " %")
+    # Localised like every other number (9,1% in Dutch, 9.1% in English), no ".0".
+    return "–" if value is None else f"{floatformat(value, -1)}%"
 
 
 def _gender(cells: dict[str, Any]) -> dict[str, str]:

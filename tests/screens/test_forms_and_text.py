@@ -210,3 +210,14 @@ def test_swagger_page_has_no_inline_script(client, cast) -> None:
 
 def test_offers_rows_are_the_same_in_the_model() -> None:
     assert Offer._meta.get_field("title").max_length == 200
+
+
+def test_the_inbox_offers_the_calendar_invitation_of_a_confirmed_or_moved_activity(client, cast) -> None:
+    offer = open_offer(cast.company, cast.hr)
+    wanted = open_request(cast.school, cast.teacher)
+    match = match_services.match_propose(offer=offer, request=wanted)
+    match_services.match_accept(match=match, by=cast.teacher)
+    match_services.match_accept(match=match, by=cast.hr)
+    client.force_login(cast.teacher)
+    html = client.get(reverse("notifications:inbox")).content.decode()
+    assert reverse("matches:calendar", args=[match.pk]) in html

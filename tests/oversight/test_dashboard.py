@@ -106,7 +106,7 @@ def test_dashboard_shows_the_coordinators_figures(client, cast):
     html = response.content.decode()
     # open, stale (today is after the year, so both open school requests are old), awaiting,
     # confirmed, completed, reached, active companies, internship places filled / offered.
-    assert kpi_values(html) == ["3", "2", "1", "2", "1", "75 %", "3", "3 / 4"]
+    assert kpi_values(html) == ["3", "2", "1", "2", "1", "75%", "3", "3 / 4"]
     assert "&lt;5" in html  # two girls and a boy are never shown as such
     assert 'role="img"' in html and "<title" in html and "Show as table" in html
     assert 'href="/coordinator/"' in html  # the "Coordinator" menu entry
@@ -116,7 +116,7 @@ def test_a_coordinator_elsewhere_sees_only_their_province(client, cast):
     build(cast, LAST_YEAR)
     client.force_login(cast.coordinator_elsewhere)
     html = client.get(f"/coordinator/?year={LAST_YEAR}").content.decode()
-    assert kpi_values(html) == ["1", "1", "0", "1", "1", "100 %", "1", "2 / 7"]
+    assert kpi_values(html) == ["1", "1", "0", "1", "1", "100%", "1", "2 / 7"]
 
 
 def test_regions_not_covered_are_refused(client, cast):

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import InvitationForm, OrganisationForm, ProfileForm, RejectForm
 from accounts.models import Invitation, Membership, Organisation
-from matching import selectors as matching_selectors
 from taxonomy.places import all_places
 
 
@@ -39,7 +38,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("oversight:dashboard")  # a coordinator's own dashboard, with their to-do
     context = {
         "membership": membership,
-        "todo": matching_selectors.member_todo(request.user) if membership else None,
         "invitations": selectors.invitations_open_for(request.user),
         "verification_count": (
             selectors.verification_queue(request.user).count() if request.user.is_coordinator else 0

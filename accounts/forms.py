@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from accounts.validators import DESCRIPTION_MAX_LENGTH, validate_phone
 from taxonomy.levels import Level
 from taxonomy.places import all_places, get_place
 from taxonomy.regions import Province
@@ -61,7 +62,10 @@ class OrganisationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(
-        label=_("About us"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("About us"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
@@ -101,6 +105,7 @@ class ProfileForm(forms.Form):
         label=_("Phone"),
         max_length=30,
         required=False,
+        validators=[validate_phone],
         help_text=_("Shown to the other side only after a match is confirmed."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)

@@ -27,7 +27,15 @@ from accounts.models import (
     Organisation,
     User,
 )
-from accounts.validators import normalise_brin, normalise_kvk, validate_brin, validate_kvk
+from accounts.validators import (
+    clean_text,
+    normalise_brin,
+    normalise_kvk,
+    normalise_phone,
+    validate_brin,
+    validate_kvk,
+    validate_phone,
+)
 from taxonomy.levels import LEVEL_ORDER, sort_levels
 from taxonomy.places import get_place
 from taxonomy.regions import landsdeel_of
@@ -212,7 +220,12 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: objec
     before = {name: getattr(org, name) for name in IDENTITY_FIELDS}
     for simple in ("name", "description", "website", "email", "phone"):
         if simple in fields:
-            setattr(org, simple, str(fields[simple] or "").strip())
+            setattr(org, simple, clean_text(str(fields[simple] or "")))
+    if "phone" in fields:
+        try:
+            validate_phone(org.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from exc
     if "place" in fields:
         place_apply(
             org,
@@ -568,7 +581,11 @@ def user_update_profile(
     if name is not None:
         user.name = name.strip()
     if phone is not None:
-        user.phone = phone.strip()
+        user.phone = normalise_phone(phone)
+        try:
+            validate_phone(user.phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from exc
     if language is not None:
         if language not in User.Language.values:
             raise ValidationError({"language": _("Choose Dutch or English.")})

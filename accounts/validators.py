@@ -61,3 +61,45 @@ def validate_location_number(value: str, *, school: bool) -> None:
             _("A KvK vestigingsnummer has exactly twelve digits, for example 000012345678."),
             code="invalid_location",
         )
+
+
+# Invisible and bidirectional control characters: zero-width spaces and joiners, direction marks,
+# embeddings/overrides/isolates (the "Trojan source" characters), the BOM and the soft hyphen, and
+# the C0/C1 controls except tab and line breaks. They let a title look empty or read backwards.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 10_000
+
+
+def clean_text(value: str | None) -> str:
+    """Free text without invisible or bidirectional control characters, trimmed."""
+    return _INVISIBLE_RE.sub("", value or "").strip()
+
+
+# A Dutch number (0 and nine digits, e.g. 053 123 4567 or 06-12345678) or an international one in
+# E.164 form (+ country code, at most 15 digits); spaces, dashes, dots and brackets are allowed.
+_PHONE_SEPARATORS_RE = re.compile(r"[\s\-.()]")
+_PHONE_DUTCH_RE = re.compile(r"^0[1-9]\d{8}$")
+_PHONE_E164_RE = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+def normalise_phone(value: str | None) -> str:
+    """Trimmed, as typed (separators kept for readability); empty stays empty."""
+    return clean_text(value)
+
+
+def validate_phone(value: str | None) -> None:
+    digits = _PHONE_SEPARATORS_RE.sub("", value or "")
+    if not digits:
+        return
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    if _PHONE_DUTCH_RE.match(digits) or _PHONE_E164_RE.match(digits):
+        return
+    raise ValidationError(
+        _("Give a Dutch phone number (for example 053 123 4567) or an international one (+31 53 123 4567)."),
+        code="invalid_phone",
+    )

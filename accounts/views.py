@@ -34,6 +34,8 @@ def _form_errors_from(exc: ValidationError, form: object) -> None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = selectors.user_membership(request.user)
+    if membership is None and request.user.is_coordinator:
+        return redirect("oversight:dashboard")  # a coordinator's own dashboard, with their to-do
     context = {
         "membership": membership,
         "invitations": selectors.invitations_open_for(request.user),

@@ -167,6 +167,9 @@ MFA_TOTP_ISSUER = "Techniekpact Match"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way to write dates, times and numbers per language (config/formats/): templates use the named
+# formats (DATE_FORMAT in running text, SHORT_DATE_FORMAT in lists), never a pattern of their own.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from accounts.validators import CREBO_RE
+from accounts.validators import CREBO_RE, DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, clean_text
 from matching.models import (
     GROUP_SIZE_MAX,
     ContractType,
@@ -26,6 +26,7 @@ from matching.models import (
     Weekday,
     WeekOfMonth,
 )
+from matching.services import listings
 from taxonomy.holidays import school_year_of
 from taxonomy.kinds import KIND_DESCRIPTIONS, Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -68,10 +69,11 @@ class ListingForm(forms.Form):
     """What offers and requests share. Field names are the services' field names."""
 
     kind = forms.ChoiceField(label=_("Kind of activity"), choices=Kind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
         label=_("Description"),
         required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Needed to publish: what happens, for whom, and what you need from the other side."),
     )
@@ -109,9 +111,23 @@ class ListingForm(forms.Form):
         help_text=_("Five digits each, separated by commas or spaces, for example: 25604, 25605."),
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, is_existing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.is_existing = is_existing
+        # Options ticked in advance for a new item are said out loud, never ticked silently.
+        if not self.is_bound and not is_existing:
+            if self.initial.get("levels"):
+                self.fields["levels"].help_text = _(
+                    "Ticked in advance from your organisation's levels: untick what does not apply."
+                )
+            if self.initial.get("subjects"):
+                self.fields["subjects"].help_text = _(
+                    "Ticked in advance from your company's sectors: untick what does not apply, "
+                    "or tick none to accept any subject."
+                )
         # Built per form so the labels follow the active language.
         self.fields["kind"].choices = [
             (
@@ -121,11 +137,35 @@ class ListingForm(forms.Form):
             for kind in Kind
         ]
 
+    # The names of the period's fields in the subclass (OfferForm, RequestForm).
+    window_fields: tuple[str, str] = ("", "")
+
+    def clean_title(self) -> str:
+        title = clean_text(self.cleaned_data.get("title"))
+        if not title:  # only invisible characters
+            raise forms.ValidationError(self.fields["title"].error_messages["required"], code="required")
+        return title
+
+    def clean_description(self) -> str:
+        return clean_text(self.cleaned_data.get("description"))
+
     def clean_crebo(self) -> list[str]:
         return parse_crebo(self.cleaned_data.get("crebo", ""))
 
     def _members(self) -> QuerySet[User]:
         return User.objects.filter(memberships__organisation=self.organisation).order_by("name", "email")
+
+    def clean(self) -> dict[str, Any]:
+        """The period is checked here too, so that it shows together with every other error."""
+        data = super().clean()
+        start_field, end_field = self.window_fields
+        if start_field and end_field not in self.errors:
+            # An item that already exists may keep its period; a new one may not lie in the past.
+            for message in listings.listing_window_errors(
+                data.get(start_field), data.get(end_field), past_ok=self.is_existing
+            ):
+                self.add_error(end_field, message)
+        return data
 
     @classmethod
     def initial_for(cls, listing: Any) -> dict[str, Any]:
@@ -145,6 +185,7 @@ class ListingForm(forms.Form):
 
 
 class OfferForm(ListingForm):
+    window_fields = ("available_from", "available_until")
     capacity = forms.IntegerField(
         label=_("Capacity"),
         min_value=1,
@@ -288,6 +329,7 @@ class OfferForm(ListingForm):
 
 
 class RequestForm(ListingForm):
+    window_fields = ("wanted_from", "wanted_until")
     slots = forms.IntegerField(
         label=_("Slots wanted"),
         min_value=1,
@@ -374,6 +416,23 @@ class RequestForm(ListingForm):
             "wanted_until": end,
             "contact_person": user.pk,
         }
+
+    @classmethod
+    def initial_from_offer(cls, offer: Any, organisation: Organisation, user: User) -> dict[str, Any]:
+        """A new request that fits an offer (its page's "create a request for this offer"): its
+        kind, the levels both share, its subjects and its period from today on."""
+        initial = cls.initial_new(organisation, user)
+        shared = [level for level in offer.levels if level in organisation.levels]
+        initial.update(
+            kind=offer.kind,
+            title=offer.title,
+            levels=shared or list(organisation.levels),
+            subjects=list(offer.subjects),
+            wanted_from=max(offer.available_from, timezone.localdate()),
+            wanted_until=offer.available_until,
+            online_ok=bool(offer.online),
+        )
+        return initial
 
 
 class BrowseForm(forms.Form):

@@ -67,10 +67,7 @@ def _org_ids(request: HttpRequest) -> list[int]:
 
 
 def _awaiting_me(org_ids: list[int]) -> Q:
-    return Q(status=Match.Status.PROPOSED) & (
-        Q(request__organisation_id__in=org_ids, school_accepted_at__isnull=True)
-        | Q(offer__organisation_id__in=org_ids, company_accepted_at__isnull=True)
-    )
+    return selectors.awaiting_answer_of(org_ids)
 
 
 def _tab_filter(tab: str, org_ids: list[int]) -> Q:

@@ -7,10 +7,14 @@ of the organisations in their provinces. Anything else answers 404.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts import access
 from accounts.models import Membership, Organisation, User
@@ -198,3 +202,40 @@ def offers_sbb_unchecked(user: User, *, include_checked: bool = False) -> QueryS
     if not user.is_superuser:
         rows = rows.filter(organisation__province__in=user.coordinator_provinces)
     return rows.exclude(status="draft").order_by("created_at", "pk")
+
+
+# --- What waits for a member (the dashboard's to-do, issue 17) ----------------------------------
+
+
+def awaiting_answer_of(org_ids: list[int]) -> Q:
+    """Proposals that one of these organisations has not answered yet."""
+    return Q(status=Match.Status.PROPOSED) & (
+        Q(school_id__in=org_ids, school_accepted_at__isnull=True)
+        | Q(company_id__in=org_ids, company_accepted_at__isnull=True)
+    )
+
+
+def member_todo(user: User, *, today: date | None = None) -> dict[str, Any]:
+    """What the person's organisations have to do next, each with the matches it concerns:
+    proposals to answer, dates to agree, activities to confirm as held, feedback to give; and the
+    coming activities."""
+    from matching.models import Feedback
+
+    today = today or timezone.localdate()
+    org_ids = _member_org_ids(user)
+    mine = Match.objects.filter(Q(school_id__in=org_ids) | Q(company_id__in=org_ids)).select_related(
+        "offer", "request", "offer__organisation", "request__organisation"
+    )
+    confirmed = mine.filter(status=Match.Status.CONFIRMED)
+    given = Feedback.objects.filter(match=OuterRef("pk"))
+    feedback_due = mine.filter(status=Match.Status.COMPLETED).filter(
+        Q(school_id__in=org_ids) & ~Exists(given.filter(side=Feedback.Side.SCHOOL))
+        | Q(company_id__in=org_ids) & ~Exists(given.filter(side=Feedback.Side.COMPANY))
+    )
+    return {
+        "answer": list(mine.filter(awaiting_answer_of(org_ids)).order_by("expires_at", "pk")[:20]),
+        "date": list(confirmed.filter(activity_date__isnull=True).order_by("pk")[:20]),
+        "complete": list(confirmed.filter(activity_date__lt=today).order_by("activity_date", "pk")[:20]),
+        "feedback": list(feedback_due.order_by("-activity_date", "-pk")[:20]),
+        "upcoming": list(confirmed.filter(activity_date__gte=today).order_by("activity_date", "pk")[:5]),
+    }

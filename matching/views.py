@@ -6,6 +6,7 @@ names a page works with.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from accounts import access
 from accounts.models import Organisation, User
 from matching import selectors
 from matching.forms import BrowseForm, ListingForm, OfferForm, RequestForm
-from matching.models import Offer, Request
+from matching.models import Match, Offer, Request
 from matching.pagination import LargeListPaginator
 from matching.services import listings
 from taxonomy.holidays import (
@@ -252,7 +253,14 @@ def _form_page(request: HttpRequest, side: Side, listing: Listing | None) -> Htt
         if listing
         else side.form_class.initial_new(organisation, request.user)
     )
-    form = side.form_class(request.POST or None, organisation=organisation, initial=initial)
+    if listing is None and not side.is_offer and request.method == "GET" and request.GET.get("offer"):
+        # "Create a request for this offer": prefilled from an offer the teacher may see.
+        with contextlib.suppress(Http404, ValueError):
+            offer = selectors.offer_get_for(request.user, int(request.GET["offer"]))
+            initial = side.form_class.initial_from_offer(offer, organisation, request.user)
+    form = side.form_class(
+        request.POST or None, organisation=organisation, initial=initial, is_existing=listing is not None
+    )
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") == "publish"
         try:
@@ -344,6 +352,13 @@ def _detail(request: HttpRequest, side: Side, pk: int) -> HttpResponse:
         "level_labels": [_label(Level, code) for code in listing.levels],
         "subject_labels": [_label(Subject, code) for code in listing.subjects],
         "counterparts": _counterparts(request.user, side, listing, is_member),
+        # The matches that hold its promised slots, linked from its page.
+        "listing_matches": (
+            list(listing.matches.filter(status__in=Match.COMMITTING).order_by("-pk")[:20])
+            if is_member
+            else []
+        ),
+        "viewer": viewer,
     }
     return render(request, "matching/listing_detail.html", context)
 

@@ -55,6 +55,14 @@ class Notification(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
+    @property
+    def calendar_match_id(self) -> str | None:
+        """The match whose calendar invitation came with this notification (confirmed or moved;
+        a moved date's object_id is "<match>:<n>"), for the inbox's .ics download."""
+        if self.object_type == "match" and self.event in ("match.confirmed", "match.rescheduled"):
+            return self.object_id.split(":")[0]
+        return None
+
 
 class Delivery(models.Model):
     """One outgoing message for a notification (the outbox row a task and the sweep act on)."""

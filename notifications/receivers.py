@@ -44,7 +44,7 @@ def tell_invitee(sender: Any, invitation: Any, **kwargs: Any) -> None:
             "organisation": organisation.name,
             "inviter": (inviter.name or inviter.email) if inviter else "Techniekpact Match",
             "url": url,
-            "expires": formats.date_format(invitation.expires_at, "j F Y"),
+            "expires": formats.date_format(invitation.expires_at, "DATE_FORMAT"),
         }
     if person is None:
         email_address(

@@ -161,7 +161,7 @@ def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
 def _when(match: Match) -> str:
     from django.utils import formats
 
-    day = formats.date_format(match.activity_date, "l j F Y") if match.activity_date else ""
+    day = formats.date_format(match.activity_date, "DATE_FORMAT") if match.activity_date else ""
     if match.activity_start is None:
         return day
     end = f"–{match.activity_end:%H:%M}" if match.activity_end else ""
@@ -367,7 +367,7 @@ def _day(day) -> str:  # noqa: ANN001 (a date or None)
     """A date as the pages show it: the weekday and d-m-Y, in the reader's language."""
     from django.utils import formats
 
-    return formats.date_format(day, "l d-m-Y") if day else ""
+    return formats.date_format(day, "DATE_FORMAT") if day else ""
 
 
 def outcome_request(match: Match) -> None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Membership, Organisation, User
-from accounts.validators import CREBO_RE
+from accounts.validators import CREBO_RE, DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, clean_text
 from matching.matcher import runs
 from matching.models import (
     GROUP_SIZE_MAX,
@@ -161,7 +161,7 @@ def _apply(listing: Listing, data: dict[str, Any]) -> None:
                     {name: _("A crebo qualification code has five digits, for example 25604.")}
                 )
         elif name in TEXT_FIELDS:
-            value = (value or "").strip()
+            value = clean_text(value)
         elif name in ("contract_type", "lesson_format", "repeat"):
             value = value or ""
         elif name == "location" and value is not None and value.organisation_id != listing.organisation_id:
@@ -178,15 +178,16 @@ def _validate(listing: Listing) -> None:
         errors.setdefault("kind", []).append(_("Choose a kind of activity."))
     if not listing.title:
         errors.setdefault("title", []).append(_("Give it a short title."))
+    elif len(listing.title) > TITLE_MAX_LENGTH:
+        errors.setdefault("title", []).append(_("At most %(n)s characters.") % {"n": TITLE_MAX_LENGTH})
+    if len(listing.description or "") > DESCRIPTION_MAX_LENGTH:
+        errors.setdefault("description", []).append(
+            _("At most %(n)s characters.") % {"n": DESCRIPTION_MAX_LENGTH}
+        )
     if not listing.levels:
         errors.setdefault("levels", []).append(_("Choose at least one level."))
-    start, end = listing.date_from, listing.date_until
-    if start and end and start > end:
-        errors.setdefault(_until_field(listing), []).append(
-            _("The end date must be on or after the start date.")
-        )
-    for field, messages in scheduling.validate_window(field=_until_field(listing), until=end).items():
-        errors.setdefault(field, []).extend(messages)
+    for message in listing_window_errors(listing.date_from, listing.date_until):
+        errors.setdefault(_until_field(listing), []).append(message)
     amount_field = "capacity" if isinstance(listing, Offer) else "slots"
     amount = getattr(listing, amount_field)
     if amount is None or amount < 1:
@@ -269,6 +270,17 @@ def offer_occurrences(offer: Offer) -> list[date]:
     return days
 
 
+def listing_window_errors(start: date | None, end: date | None, *, past_ok: bool = True) -> list[str]:
+    """What is wrong with a period from `start` to `end` (the form asks this too, so that every
+    error shows at once). A new or edited item may not lie wholly in the past (`past_ok=False`)."""
+    if start and end and start > end:
+        return [_("The end date must be on or after the start date.")]
+    if not past_ok and end and end < timezone.localdate():
+        return [_("This period has already passed: choose dates from today on.")]
+    # Windows end at most two school years ahead (DESIGN §3).
+    return [m for messages in scheduling.validate_window(field="", until=end).values() for m in messages]
+
+
 def _until_field(listing: Listing) -> str:
     return "available_until" if isinstance(listing, Offer) else "wanted_until"
 
@@ -300,6 +312,10 @@ def listing_create[L: (Offer, Request)](
         data["contact_person"] = by
     _apply(listing, data)
     _validate(listing)
+    # A person (not a bulk load) makes no new items for a period that has wholly passed.
+    errors = listing_window_errors(listing.date_from, listing.date_until, past_ok=by is None)
+    if errors:
+        raise ValidationError({_until_field(listing): errors})
     listing.save()
     if listing.posted_by_coordinator:
         from accounts.services import audit_record

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from taxonomy.holidays import holiday_on, holiday_region_for_place
@@ -170,7 +171,10 @@ def validate_dates(
         add(
             "activity_date",
             _("Choose a date between %(start)s and %(end)s, when both sides are available.")
-            % {"start": first.strftime("%d-%m-%Y"), "end": last.strftime("%d-%m-%Y")},
+            % {
+                "start": date_format(first, "SHORT_DATE_FORMAT"),
+                "end": date_format(last, "SHORT_DATE_FORMAT"),
+            },
         )
     if activity_until is not None:
         if not is_period(match.offer.kind):
@@ -180,7 +184,8 @@ def validate_dates(
         elif activity_until > last:
             add(
                 "activity_until",
-                _("Choose an end date on or before %(end)s.") % {"end": last.strftime("%d-%m-%Y")},
+                _("Choose an end date on or before %(end)s.")
+                % {"end": date_format(last, "SHORT_DATE_FORMAT")},
             )
     if hours_per_week is not None:
         if match.offer.kind != Kind.INTERNSHIP:
@@ -201,7 +206,7 @@ def validate_window(*, field: str, until: date | None, today: date | None = None
         return {
             field: [
                 _("Choose an end date on or before %(date)s (at most two school years ahead).")
-                % {"date": latest_date(today).strftime("%d-%m-%Y")}
+                % {"date": date_format(latest_date(today), "SHORT_DATE_FORMAT")}
             ]
         }
     return {}

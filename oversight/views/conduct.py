@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +32,11 @@ def _add_errors(form: forms.Form, exc: ValidationError) -> None:
 
 class MatchChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Match) -> str:
-        when = obj.activity_date.strftime("%d-%m-%Y") if obj.activity_date else obj.get_status_display()
+        when = (
+            date_format(obj.activity_date, "SHORT_DATE_FORMAT")
+            if obj.activity_date
+            else obj.get_status_display()
+        )
         return f"{obj.offer.organisation.name}: {obj.offer.title} ({when})"
 
 

@@ -12,15 +12,18 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import selectors as account_selectors
 from accounts.models import User
 from oversight.access import coordinator_required
 from oversight.charts import Chart, bar_chart, line_chart
 from oversight.schoolyear import school_year_label
+from oversight.selectors.conduct import conduct_reports_for_coordinator
 from oversight.selectors.kpis import (
     MINE,
     Scope,
@@ -73,7 +76,8 @@ def _filters(request: HttpRequest, *, with_scope: bool = True) -> tuple[ReportFi
 
 
 def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} %".replace(".0 %", " %")
+    # Localised like every other number (9,1% in Dutch, 9.1% in English), no ".0".
+    return "–" if value is None else f"{floatformat(value, -1)}%"
 
 
 def _gender(cells: dict[str, Any]) -> dict[str, str]:
@@ -151,6 +155,7 @@ def _dashboard_charts(figures: dict[str, Any]) -> dict[str, Chart]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, scope, year, status = _filters(request)
     figures = dashboard_figures(scope.provinces, year)
+    to_settle = list(matches_to_settle(scope.provinces))
     context = {
         "form": form,
         "scope": scope,
@@ -160,7 +165,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reached_share": _share(figures["kpis"]["schools_reached_share"]),
         "gender": _gender(figures["kpis"]["internship_gender"]),
         "charts": _dashboard_charts(figures),
-        "to_settle": list(matches_to_settle(scope.provinces)),
+        "to_settle": to_settle,
+        # The coordinator's to-do: what waits in their provinces, with a link to each queue.
+        "todo": {
+            "verify": account_selectors.verification_queue(request.user).count(),
+            "unmatched": figures["kpis"]["stale_requests"],
+            "concerns": conduct_reports_for_coordinator(request.user, status="open").count(),
+            "settle": len(to_settle),
+        },
     }
     return render(request, "oversight/dashboard.html", context, status=status)
 

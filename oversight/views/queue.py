@@ -79,11 +79,36 @@ class ReasonForm(forms.Form):
 
 
 class RematchForm(ReasonForm):
-    offer = forms.IntegerField(label=gettext_lazy("Offer number to propose instead"), min_value=1)
+    """Pick one of the shown candidates, or give the number of another offer."""
+
+    offer = forms.IntegerField(
+        label=gettext_lazy("Offer to propose instead"), min_value=1, required=False, widget=forms.RadioSelect
+    )
+    other_offer = forms.IntegerField(
+        label=gettext_lazy("Or another offer (its number)"), min_value=1, required=False
+    )
     override = forms.BooleanField(
         label=gettext_lazy("Override the rules (propose although the pair breaks a matching rule)"),
         required=False,
     )
+
+    def __init__(self, *args: Any, candidates: list[dict[str, Any]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].widget.choices = [
+            (
+                item["candidate"].offer.pk,
+                f"{item['candidate'].offer.title} — {item['candidate'].offer.organisation.name} "
+                f"(#{item['candidate'].offer.pk}, {item['why']['percent']}%)",
+            )
+            for item in candidates
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["offer"] = data.get("other_offer") or data.get("offer")
+        if not data["offer"] and "offer" not in self.errors and "other_offer" not in self.errors:
+            self.add_error("offer", _("Choose one of the candidates or give the number of an offer."))
+        return data
 
 
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -220,7 +245,13 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(_scoped_matches(request), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     cancel_form = ReasonForm(request.POST if action == "cancel" else None, prefix="cancel")
-    rematch_form = RematchForm(request.POST if action == "rematch" else None, prefix="rematch")
+    candidates = []
+    if match.is_live:
+        found = queue_selectors.candidate_offers([match.request], extra_slots={match.request_id: match.slots})
+        candidates = _with_why(found.get(match.request_id, []))
+    rematch_form = RematchForm(
+        request.POST if action == "rematch" else None, prefix="rematch", candidates=candidates
+    )
     if action == "cancel" and cancel_form.is_valid():
         try:
             actions.match_cancel_by_coordinator(
@@ -251,10 +282,6 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Re-matched. The new proposal has reached both sides."))
                 return redirect("oversight:match", pk=new.pk)
     provinces = scope_provinces(request.user)
-    candidates = []
-    if match.is_live:
-        found = queue_selectors.candidate_offers([match.request], extra_slots={match.request_id: match.slots})
-        candidates = _with_why(found.get(match.request_id, []))
     context = {
         "match": match,
         "why": _why(match),

@@ -682,7 +682,7 @@ def test_coordinator_verifies_watches_the_queue_matches_by_hand_and_sees_the_kpi
     page.reload()
     assert kpi(page, "proposals awaiting an answer") == "0"
     assert kpi(page, "activities confirmed (still to happen)") == "1"
-    assert kpi(page, "of schools reached") == "100 %"
+    assert kpi(page, "of schools reached") == "100%"
     axe(page)
     shot(page, journey, "kpis-confirmed")
     no_problems(page)

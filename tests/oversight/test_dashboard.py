@@ -112,7 +112,7 @@ def test_dashboard_shows_the_coordinators_figures(client, cast):
     # open, stale (today is after the year, so both open school requests are old), awaiting,
     # confirmed, completed, reached, active companies, internship places filled / offered,
     # unconfirmed, not held, disputed.
-    assert kpi_values(html) == ["3", "2", "1", "1", "2", "50 %", "3", "3 / 4", "0", "0", "0"]
+    assert kpi_values(html) == ["3", "2", "1", "1", "2", "50%", "3", "3 / 4", "0", "0", "0"]
     assert "&lt;5" in html  # two girls and a boy are never shown as such
     assert 'role="img"' in html and "<title" in html and "Show as table" in html
     assert 'href="/coordinator/"' in html  # the "Coordinator" menu entry
@@ -123,7 +123,7 @@ def test_a_coordinator_elsewhere_sees_only_their_province(client, cast):
     client.force_login(cast.coordinator_elsewhere)
     html = client.get(f"/coordinator/?year={LAST_YEAR}").content.decode()
     # The internship of 1 November nobody said took place: unconfirmed, listed to settle.
-    assert kpi_values(html) == ["1", "1", "0", "1", "1", "100 %", "1", "0 / 7", "1", "0", "0"]
+    assert kpi_values(html) == ["1", "1", "0", "1", "1", "100%", "1", "0 / 7", "1", "0", "0"]
     assert "Disputed or unconfirmed after the date" in html
 
 

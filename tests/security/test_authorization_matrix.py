@@ -324,7 +324,8 @@ ROWS: dict[str, list[Check]] = {
     "admin:index": [GET("admin:index", web(302, platform_admin=200, anonymous=302))],
     # --- accounts (web) ---
     "accounts:home": [GET("accounts:home", web(302, anonymous=200))],
-    "accounts:dashboard": [GET("accounts:dashboard", web(200))],
+    # A coordinator without an organisation is sent on to their own dashboard (/coordinator/).
+    "accounts:dashboard": [GET("accounts:dashboard", web(200, coordinator=302, coordinator_elsewhere=302))],
     "accounts:profile": [GET("accounts:profile", web(200))],
     "accounts:privacy": [GET("accounts:privacy", web(200, anonymous=200))],
     "accounts:privacy_export": [GET("accounts:privacy_export", web(200))],

@@ -21,6 +21,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("coordinator/", include("oversight.urls")),
+    path("", include("catalogue.urls")),
     path("", include("notifications.urls")),
     path("", include("matching.match_urls")),
     path("", include("matching.urls")),

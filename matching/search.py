@@ -32,7 +32,7 @@ ORDERINGS = ("relevance", "distance", "date", "newest")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 # Every quoted lexeme of a tsquery's text form ('dron' & !'x') becomes a prefix ('dron':*).
-_PREFIX_SQL = (
+PREFIX_SQL = (
     "regexp_replace(websearch_to_tsquery('dutch', %s)::text, "
     "'''((?:[^'']|'''')+)''', '''\\1'':*', 'g')::tsquery"
 )
@@ -122,13 +122,13 @@ def _text_filter(rows: QuerySet, text: str) -> tuple[QuerySet, bool]:
     if connection.vendor == "postgresql":
         # Only the table name (ours) is formatted in; the user's words are always parameters.
         hit = RawSQL(  # noqa: S611
-            f"({table}.search_vector @@ {_PREFIX_SQL} OR {table}.organisation_id IN "  # noqa: S608
+            f"({table}.search_vector @@ {PREFIX_SQL} OR {table}.organisation_id IN "  # noqa: S608
             "(SELECT id FROM accounts_organisation WHERE %s <%% name))",
             [text, text],
             output_field=BooleanField(),
         )
         rank = RawSQL(  # noqa: S611
-            f"ts_rank_cd({table}.search_vector, {_PREFIX_SQL}, 1)", [text], output_field=FloatField()
+            f"ts_rank_cd({table}.search_vector, {PREFIX_SQL}, 1)", [text], output_field=FloatField()
         )
         return rows.filter(hit).annotate(search_rank=rank), True
     words = [w for w in re.split(r"[\s\"'()&|!:*<>-]+", text) if w][:10]

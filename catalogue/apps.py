@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogueConfig(AppConfig):
+    """The public catalogue, saved searches with alerts, the map and the calendar feed (issue 19).
+    Depends on matching, accounts and taxonomy; nothing depends on it."""
+
+    name = "catalogue"
+    verbose_name = _("Catalogue and search")
+
+    def ready(self) -> None:
+        from catalogue import alerts
+        from matching.services import listings
+
+        # A published or changed open listing is checked against the saved searches after commit.
+        if alerts.on_listing_changed not in listings.on_listing_changed:
+            listings.on_listing_changed.append(alerts.on_listing_changed)

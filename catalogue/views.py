@@ -1,0 +1,222 @@
+"""The public catalogue (no account needed), its map data, saved searches and the calendar feed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import user_membership
+from catalogue import selectors, services
+from catalogue.forms import CatalogueSearchForm, SaveSearchForm
+from matching.pagination import LargeListPaginator
+from matching.search import Origin
+from matching.selectors import offers_public
+from matching.services.events import calendar_fields
+from notifications.ics import activity_event, activity_feed
+from taxonomy.levels import Level
+from taxonomy.places import search_places
+from taxonomy.subjects import Subject
+
+PAGE_SIZE = 20
+MAP_LIMIT = 2000  # points per map answer: a province's offers fit; beyond that, zoom or filter
+
+
+def _viewer_origin(request: HttpRequest) -> Origin | None:
+    if not request.user.is_authenticated:
+        return None
+    membership = user_membership(request.user)
+    if membership is None:
+        return None
+    org = membership.organisation
+    return Origin(org.name, org.latitude, org.longitude)
+
+
+def _search(request: HttpRequest) -> tuple[CatalogueSearchForm, object]:
+    form = CatalogueSearchForm(request.GET, is_offer=True, default_origin=_viewer_origin(request))
+    return form, form.search(offers_public())
+
+
+def _labels(codes: list[str], choices: type[Level] | type[Subject]) -> list[str]:
+    return [str(choices(code).label) if code in choices.values else code for code in codes]
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form, rows = _search(request)
+    page = LargeListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "map_url": f"{reverse('catalogue:map_data')}?{query}",
+        "save_url": f"{reverse('catalogue:saved_search_create')}?{query}",
+        "canonical": request.build_absolute_uri(reverse("catalogue:catalogue")),
+        "save_form": SaveSearchForm(),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "catalogue/catalogue.html", context, status=status)
+
+
+def map_data(request: HttpRequest) -> JsonResponse:
+    """The same results as the list, as points for the map (public fields only)."""
+    form, rows = _search(request)
+    if form.errors:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    points = [
+        {
+            "id": offer.pk,
+            "title": offer.title,
+            "organisation": offer.organisation.name,
+            "place": offer.organisation.place,
+            "kind": offer.get_kind_display(),
+            "lat": round(offer.organisation.latitude, 4),
+            "lon": round(offer.organisation.longitude, 4),
+            "url": reverse("catalogue:offer_detail", args=[offer.pk]),
+            "distance_km": None
+            if getattr(offer, "distance_km", None) is None
+            else round(offer.distance_km, 1),
+        }
+        for offer in rows[:MAP_LIMIT]
+    ]
+    return JsonResponse({"points": points, "truncated": len(points) == MAP_LIMIT})
+
+
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_public_get(pk)
+    here = reverse("catalogue:offer_detail", args=[pk])
+    if request.user.is_authenticated:
+        ask_url = reverse("matching:offer_detail", args=[pk])
+    else:
+        ask_url = f"{reverse('account_signup')}?{urlencode({'next': here})}"
+    context = {
+        "offer": offer,
+        "ask_url": ask_url,
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
+        "level_labels": _labels(offer.levels, Level),
+        "subject_labels": _labels(offer.subjects, Subject),
+        "canonical": request.build_absolute_uri(here),
+    }
+    return render(request, "catalogue/offer_detail.html", context)
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_public_get(pk)
+    context = {
+        "organisation": organisation,
+        "profile": selectors.organisation_profile(organisation),
+        "canonical": request.build_absolute_uri(reverse("catalogue:organisation_detail", args=[pk])),
+    }
+    return render(request, "catalogue/organisation_detail.html", context)
+
+
+@require_GET
+def place_suggestions(request: HttpRequest) -> JsonResponse:
+    """Autocomplete for the "near" field: gazetteer places starting with what was typed."""
+    found = search_places(request.GET.get("q", "")[:100], limit=10)
+    return JsonResponse({"places": [{"name": p.name, "province": p.province} for p in found]})
+
+
+@require_GET
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Only what is public: the catalogue, open offers of verified companies, verified profiles."""
+    offers = offers_public().order_by("pk").values_list("pk", "updated_at")[:40000]
+    organisations = selectors.organisations_public().order_by("pk").values_list("pk", "updated_at")[:10000]
+    urls = [(reverse("catalogue:catalogue"), None)]
+    urls += [(reverse("catalogue:offer_detail", args=[pk]), at) for pk, at in offers]
+    urls += [(reverse("catalogue:organisation_detail", args=[pk]), at) for pk, at in organisations]
+    context = {"urls": [(request.build_absolute_uri(path), at) for path, at in urls]}
+    return render(request, "catalogue/sitemap.xml", context, content_type="application/xml")
+
+
+@require_GET
+def robots(request: HttpRequest) -> HttpResponse:
+    context = {"sitemap": request.build_absolute_uri(reverse("catalogue:sitemap"))}
+    return render(request, "catalogue/robots.txt", context, content_type="text/plain")
+
+
+# Saved searches --------------------------------------------------------------------------------
+
+
+@login_required
+def saved_search_list(request: HttpRequest) -> HttpResponse:
+    context = {"searches": selectors.saved_searches_of(request.user), "form": SaveSearchForm()}
+    return render(request, "catalogue/saved_searches.html", context)
+
+
+@login_required
+@require_POST
+def saved_search_create(request: HttpRequest) -> HttpResponse:
+    """Save the search in the query string; the e-mail choice comes from the posted form."""
+    form = SaveSearchForm(request.POST)
+    back = f"{reverse('catalogue:catalogue')}?{request.GET.urlencode()}"
+    if not form.is_valid():
+        messages.error(request, _("Choose how you want to hear about new matches."))
+        return redirect(back)
+    get = request.GET
+    try:
+        services.saved_search_create(
+            user=request.user,
+            text=get.get("q", ""),
+            near=get.get("near", ""),
+            within_km=get.get("within_km") or None,
+            kind=get.get("kind", ""),
+            level=get.get("level", ""),
+            subject=get.get("subject", ""),
+            province=get.get("province", ""),
+            email_mode=form.cleaned_data["email_mode"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, _("Search saved. We will tell you about new offers that match it."))
+    return redirect("catalogue:saved_search_list")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    services.saved_search_delete(saved_search=selectors.saved_search_get_for(request.user, pk))
+    messages.success(request, _("Saved search deleted."))
+    return redirect("catalogue:saved_search_list")
+
+
+# Calendar feed ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_create(user=request.user)
+    messages.success(request, _("Your calendar link is ready. Any earlier link no longer works."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_revoke(user=request.user)
+    messages.success(request, _("Your calendar link no longer works."))
+    return redirect("accounts:profile")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = selectors.calendar_feed_by_token(token)
+    events = [
+        activity_event(**calendar_fields(m), sequence=m.calendar_sequence)
+        for m in selectors.feed_matches(feed.user)
+    ]
+    body = activity_feed(name="Techniekpact Match", events=events)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -20,6 +20,8 @@ from matching.search import Origin
 from matching.selectors import offers_public
 from matching.services.events import calendar_fields
 from notifications.ics import activity_event, activity_feed
+from oversight.access import coordinator_required, scope_provinces
+from oversight.selectors import coverage as coverage_selectors
 from taxonomy.levels import Level
 from taxonomy.places import search_places
 from taxonomy.subjects import Subject
@@ -220,3 +222,36 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# Coverage map (coordinators) -------------------------------------------------------------------
+
+
+@coordinator_required
+def coverage_map(request: HttpRequest) -> HttpResponse:
+    provinces = coverage_selectors.coverage_by_province(provinces=scope_provinces(request.user))
+    rows = [
+        {"label": p.label, "schools": p.schools, "reached": p.reached, "not_reached": p.schools - p.reached}
+        for p in provinces
+    ]
+    return render(request, "catalogue/coverage_map.html", {"provinces": rows})
+
+
+@coordinator_required
+def coverage_map_data(request: HttpRequest) -> JsonResponse:
+    schools = coverage_selectors.schools_reached_map(provinces=scope_provinces(request.user))
+    return JsonResponse(
+        {
+            "schools": [
+                {
+                    "name": s["name"],
+                    "place": s["place"],
+                    "province": s["province"],
+                    "lat": round(s["latitude"], 4),
+                    "lon": round(s["longitude"], 4),
+                    "reached": s["is_reached"],
+                }
+                for s in schools
+            ]
+        }
+    )

@@ -156,3 +156,35 @@ def test_sitemap_lists_only_open_offers_of_verified_companies_and_robots_points_
 def test_place_suggestions(world):
     names = [p["name"] for p in Client().get("/aanbod/plaatsen.json", {"q": "zwol"}).json()["places"]]
     assert "Zwolle" in names
+
+
+def test_coverage_map_shows_schools_of_the_coordinators_provinces_only(client, cast, world):
+    far_school = OrganisationFactory(kind="school", name="Rotterdamsch Lyceum", at="Rotterdam")
+    client.force_login(cast.coordinator)
+    data = client.get("/dekking/kaart.json").json()
+    names = {s["name"]: s["reached"] for s in data["schools"]}
+    assert names.get("Thomas a Kempis College") is False
+    assert far_school.name not in names
+    page = client.get("/dekking/kaart/")
+    assert page.status_code == 200 and "Overijssel" in page.content.decode()
+    client.force_login(cast.teacher)
+    assert client.get("/dekking/kaart.json").status_code == 403
+
+
+def test_vendored_map_assets_are_local_and_credited():
+    from django.contrib.staticfiles import finders
+
+    for path in (
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "vendor/geo/nl-provinces.geojson",
+        "js/catalogue.js",
+    ):
+        assert finders.find(path), path
+    import json
+    from pathlib import Path
+
+    outline = json.loads(Path(finders.find("vendor/geo/nl-provinces.geojson")).read_text())
+    assert len(outline["features"]) == 12
+    html = Client().get("/aanbod/").content.decode()
+    assert "Natural Earth" in html and "<script>" not in html and "https://" not in html.split("<body")[0]

@@ -455,6 +455,15 @@ ROWS: dict[str, list[Check]] = {
         GET("catalogue:organisation_detail", web(200, anonymous=200), pk=Ref("cast.school")),
         GET("catalogue:organisation_detail", web(404, anonymous=404), pk=Ref("pending")),
     ],
+    "catalogue:coverage_map": [GET("catalogue:coverage_map", coordinator_page(), scoped=True)],
+    "catalogue:coverage_map_data": [
+        GET(
+            "catalogue:coverage_map_data",
+            coordinator_page(),
+            scoped=True,
+            shows={"coordinator": ("Thomas a Kempis",), "coordinator_elsewhere": ("Rotterdamsch Gymnasium",)},
+        )
+    ],
     "catalogue:sitemap": [GET("catalogue:sitemap", web(200, anonymous=200))],
     "catalogue:robots": [GET("catalogue:robots", web(200, anonymous=200))],
     "catalogue:saved_search_list": [GET("catalogue:saved_search_list", web(200))],

@@ -139,10 +139,33 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/sitemap.xml", context, content_type="application/xml")
 
 
+# Crawlers may read the public catalogue; everything behind login, the JSON helpers and the
+# personal links stay out (drafts and closed listings are not reachable from public pages at all).
+ROBOTS_DISALLOW = (
+    "/aanbod/kaart.json",
+    "/aanbod/plaatsen.json",
+    "/accounts/",
+    "/admin/",
+    "/api/",
+    "/coordinator/",
+    "/dekking/",
+    "/offers/",
+    "/requests/",
+    "/matches/",
+    "/notifications/",
+    "/zoekopdrachten/",
+    "/agenda/",
+    "/dashboard/",
+    "/profile/",
+)
+
+
 @require_GET
 def robots(request: HttpRequest) -> HttpResponse:
-    context = {"sitemap": request.build_absolute_uri(reverse("catalogue:sitemap"))}
-    return render(request, "catalogue/robots.txt", context, content_type="text/plain")
+    lines = ["User-agent: *", "Allow: /aanbod/", "Allow: /organisaties/"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('catalogue:sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 # Saved searches --------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_organisation_profile_counts_only_activities_held(world, cast):
     response = Client().get(f"/organisaties/{world['hengelo'].pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "2 activities held" in html
+    assert "2 activiteiten gehouden" in html  # Dutch by default
     assert "Werken met drones" in html and "Gesloten dronesles" not in html
     _no_personal_data(html, cast, world)
     school = Client().get(f"/organisaties/{cast.school.pk}/").content.decode()

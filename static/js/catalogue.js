@@ -30,7 +30,8 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const baseMap = async (element) => {
     element.hidden = false;
-    const map = L.map(element, { zoomSnap: 0.25, attributionControl: true });
+    // No tile layer, so the zoom range is ours to set (the cluster layer needs a maximum).
+    const map = L.map(element, { zoomSnap: 0.25, minZoom: 6, maxZoom: 14, attributionControl: true });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Natural Earth");
     map.fitBounds([

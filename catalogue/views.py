@@ -69,25 +69,25 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def map_data(request: HttpRequest) -> JsonResponse:
-    """The same results as the list, as points for the map (public fields only)."""
+    """The same results as the list, as compact points for the map (public fields only):
+    `[id, lat, lon, title, organisation, place, distance_km]`; the page makes `/aanbod/<id>/`."""
     form, rows = _search(request)
     if form.errors:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    with_distance = form.search_params.origin is not None
+    fields = ["pk", "organisation__latitude", "organisation__longitude", "title", "organisation__name"]
+    fields += ["organisation__place", *(["distance_km"] if with_distance else [])]
     points = [
-        {
-            "id": offer.pk,
-            "title": offer.title,
-            "organisation": offer.organisation.name,
-            "place": offer.organisation.place,
-            "kind": offer.get_kind_display(),
-            "lat": round(offer.organisation.latitude, 4),
-            "lon": round(offer.organisation.longitude, 4),
-            "url": reverse("catalogue:offer_detail", args=[offer.pk]),
-            "distance_km": None
-            if getattr(offer, "distance_km", None) is None
-            else round(offer.distance_km, 1),
-        }
-        for offer in rows[:MAP_LIMIT]
+        [
+            row[0],
+            round(row[1], 4),
+            round(row[2], 4),
+            row[3],
+            row[4],
+            row[5],
+            round(row[6], 1) if with_distance else None,
+        ]
+        for row in rows.values_list(*fields)[:MAP_LIMIT]
     ]
     return JsonResponse({"points": points, "truncated": len(points) == MAP_LIMIT})
 

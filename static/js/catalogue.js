@@ -50,14 +50,14 @@ document.addEventListener("DOMContentLoaded", () => {
     return map;
   };
 
-  const popup = (point) => {
+  // A point is [id, lat, lon, title, organisation, place, distance_km] (see catalogue.views.map_data).
+  const popup = ([id, , , title, organisation, place, distance]) => {
     const box = document.createElement("div");
     const link = document.createElement("a");
-    link.href = point.url;
-    link.textContent = point.title;
+    link.href = `/aanbod/${id}/`;
+    link.textContent = title;
     const meta = document.createElement("div");
-    const distance = point.distance_km == null ? "" : ` · ${point.distance_km} km`;
-    meta.textContent = `${point.organisation} · ${point.place}${distance}`;
+    meta.textContent = `${organisation} · ${place}${distance == null ? "" : ` · ${distance} km`}`;
     box.append(link, meta);
     return box;
   };
@@ -71,10 +71,10 @@ document.addEventListener("DOMContentLoaded", () => {
       const cluster = L.markerClusterGroup();
       const bounds = [];
       data.points.forEach((point) => {
-        const marker = L.circleMarker([point.lat, point.lon], { radius: 7, color: "#1d4ed8", weight: 2 });
+        const marker = L.circleMarker([point[1], point[2]], { radius: 7, color: "#1d4ed8", weight: 2 });
         marker.bindPopup(popup(point));
         cluster.addLayer(marker);
-        bounds.push([point.lat, point.lon]);
+        bounds.push([point[1], point[2]]);
       });
       map.addLayer(cluster);
       if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 11 });

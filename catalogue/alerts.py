@@ -150,6 +150,8 @@ def on_listing_changed(landsdeel: str, *, offer_id: int | None = None, request_i
     from catalogue.tasks import alerts_check_task
 
     side, listing_id = ("offer", offer_id) if offer_id is not None else ("request", request_id)
+    if listing_id is None:  # a released match: no listing is new, nothing to report
+        return
     try:
         alerts_check_task.delay(side, [listing_id])
     except Exception:  # the broker is down: the periodic sweep checks recent listings again

@@ -82,3 +82,11 @@ def test_saving_from_the_catalogue_page(client, cast):
     client.force_login(cast.teacher)
     client.post(f"/zoekopdrachten/{saved.pk}/verwijderen/")
     assert not SavedSearch.objects.exists()
+
+
+def test_a_hook_call_without_a_listing_does_nothing(cast):
+    from catalogue.alerts import on_listing_changed
+
+    saved_search_create(user=cast.teacher, near="Zwolle")
+    on_listing_changed("oost")  # what a released match sends
+    assert not Notification.objects.exists()

@@ -12,7 +12,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Catalogue and search")
 
     def ready(self) -> None:
-        from catalogue import alerts
+        from catalogue import alerts, privacy  # noqa: F401  (privacy registers the export and anonymiser)
         from matching.services import listings
 
         # A published or changed open listing is checked against the saved searches after commit.

@@ -90,3 +90,15 @@ def test_a_hook_call_without_a_listing_does_nothing(cast):
     saved_search_create(user=cast.teacher, near="Zwolle")
     on_listing_changed("oost")  # what a released match sends
     assert not Notification.objects.exists()
+
+
+def test_saved_searches_are_in_the_data_export_and_go_with_the_account(cast):
+    from accounts.privacy import personal_data, run_anonymisers
+    from catalogue.services import calendar_feed_create
+
+    saved_search_create(user=cast.teacher, text="drone")
+    calendar_feed_create(user=cast.teacher)
+    exported = personal_data(cast.teacher)["catalogue"]
+    assert exported["saved_searches"][0]["words"] == "drone" and exported["calendar_link_created_at"]
+    run_anonymisers(cast.teacher)
+    assert not SavedSearch.objects.exists()

@@ -7,21 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from matching.forms import BrowseForm
-from matching.search import Origin, SearchParams, listings_search, search_params_parse, search_text_clean
+from matching.forms import BrowseForm, SearchTextField
+from matching.search import Origin, SearchParams, listings_search, search_params_parse
 from notifications.models import Preference
-
-
-class SearchTextField(forms.CharField):
-    """Free text as typed, control characters (NUL too) turned into spaces: a hostile string gives
-    results or none, never a form error."""
-
-    def to_python(self, value: Any) -> str:
-        return search_text_clean(super().to_python(value))
 
 
 class CatalogueSearchForm(BrowseForm):
     """The browse filters plus words, a place with a distance, and the orderings (issue 19)."""
+
+    text_in_filters = False  # `search()` applies and ranks the words
 
     ORDERING_CHOICES = [
         ("", _("Best first")),

@@ -134,3 +134,14 @@ def test_postgres_full_text_is_typo_tolerant_for_names_and_takes_web_syntax(offe
         "Werken met drones",
         "Drones bouwen",
     )
+
+
+def test_company_staff_search_requests_by_words_on_the_browse_page(client, cast):
+    from tests.matching.helpers import open_request
+
+    open_request(cast.school, cast.teacher, title="Gastles dronetechniek")
+    open_request(cast.school, cast.teacher, title="Bezoek aan een bakkerij")
+    client.force_login(cast.hr)
+    html = client.get("/requests/", {"q": "drone", "landsdeel": ""}).content.decode()
+    assert "Gastles dronetechniek" in html and "Bezoek aan een bakkerij" not in html
+    assert client.get("/requests/", {"q": "x\x00" * 600}).status_code == 200

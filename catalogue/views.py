@@ -130,7 +130,7 @@ def place_suggestions(request: HttpRequest) -> JsonResponse:
 @require_GET
 def sitemap(request: HttpRequest) -> HttpResponse:
     """Only what is public: the catalogue, open offers of verified companies, verified profiles."""
-    offers = offers_public().order_by("pk").values_list("pk", "updated_at")[:40000]
+    offers = offers_public().order_by("pk").values_list("pk", "updated_at")[:39999]
     organisations = selectors.organisations_public().order_by("pk").values_list("pk", "updated_at")[:10000]
     urls = [(reverse("catalogue:catalogue"), None)]
     urls += [(reverse("catalogue:offer_detail", args=[pk]), at) for pk, at in offers]

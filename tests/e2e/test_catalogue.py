@@ -66,6 +66,7 @@ def test_visitor_finds_an_offer_on_list_and_map_signs_up_saves_the_search_and_ge
     assert "/accounts/signup/" in page.url and "next=" in page.url
     sign_up(page, email="visitor@school.nl", name="Vera Bezoeker")
     follow(page.get_by_role("button", name=nl("Confirm")))
+    assert page.url.endswith(f"/aanbod/{offer.pk}/")  # back at the offer, signed in
 
     page.goto("/aanbod/?q=robot&near=Zwolle&within_km=30")
     page.get_by_label(nl("Immediately")).check()

@@ -199,7 +199,8 @@ def search_params_parse(
     default_origin: Origin | None = None,
 ) -> SearchParams:
     """The search part of a query string, checked; ValidationError with a message per field.
-    `default_origin` (the viewer's own organisation) measures distances when `near` is absent."""
+    `default_origin` (the viewer's own organisation) measures distances when `near` is absent.
+    With an explicit `near` and no ordering, the nearest come first."""
     errors: dict[str, list[str]] = {}
     origin = default_origin
     km = None
@@ -217,4 +218,6 @@ def search_params_parse(
         errors["near"] = [_("Choose a place to sort by distance from.")]
     if errors:
         raise ValidationError(errors)
+    if not ordering and origin is not None and origin is not default_origin:
+        ordering = "distance"  # "near a place" asks for the nearest first, unless told otherwise
     return SearchParams(search_text_clean(q), origin, km, ordering or "")

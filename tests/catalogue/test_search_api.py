@@ -145,3 +145,11 @@ def test_company_staff_search_requests_by_words_on_the_browse_page(client, cast)
     html = client.get("/requests/", {"q": "drone", "landsdeel": ""}).content.decode()
     assert "Gastles dronetechniek" in html and "Bezoek aan een bakkerij" not in html
     assert client.get("/requests/", {"q": "x\x00" * 600}).status_code == 200
+
+
+def test_near_without_an_ordering_lists_the_nearest_first(offers):
+    for path in ("/api/v1/offers/", "/aanbod/kaart.json"):
+        body = APIClient().get(path, {"q": "drone", "near": "Enschede"}).json()
+        rows = body["results"] if "results" in body else body["points"]
+        titles = [r["title"] if isinstance(r, dict) else r[3] for r in rows]
+        assert titles == ["Dronetechniek in de klas", "Werken met drones", "Drones bouwen"], path

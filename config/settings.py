@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "notifications",
     "matching",
     "oversight",
+    "catalogue",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matching.tasks.sweep_matches",
         "schedule": 15 * 60.0,
     },
+    "catalogue-alerts-sweep-every-10-minutes": {"task": "catalogue.tasks.alerts_sweep", "schedule": 600.0},
     "accounts-purge-inactive-daily-at-0330": {
         "task": "accounts.tasks.purge_inactive_accounts",
         "schedule": crontab(hour=3, minute=30),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("coordinator/", include("oversight.urls")),
     path("", include("oversight.impact_urls")),
+    path("", include("catalogue.urls")),
     path("", include("notifications.urls")),
     path("", include("matching.match_urls")),
     path("", include("matching.urls")),

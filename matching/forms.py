@@ -26,6 +26,7 @@ from matching.models import (
     Weekday,
     WeekOfMonth,
 )
+from matching.search import listings_search, search_text_clean
 from matching.services import listings
 from taxonomy.holidays import school_year_of
 from taxonomy.kinds import KIND_DESCRIPTIONS, Kind
@@ -435,11 +436,23 @@ class RequestForm(ListingForm):
         return initial
 
 
+class SearchTextField(forms.CharField):
+    """Free text as typed, control characters (NUL too) turned into spaces: a hostile string gives
+    results or none, never a form error."""
+
+    def to_python(self, value: Any) -> str:
+        return search_text_clean(super().to_python(value))
+
+
 class BrowseForm(forms.Form):
     """GET filters for the lists of open offers or requests. Every field is optional."""
 
+    # The words filter the rows here; a subclass that searches (and ranks) itself turns this off.
+    text_in_filters = True
+
     ORDER_CHOICES = [("newest", _("Newest first")), ("soonest", _("Soonest date first"))]
 
+    q = SearchTextField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices], required=False)
     level = forms.ChoiceField(
         label=_("Level"), choices=[("", _("Any level")), *Level.choices], required=False
@@ -509,6 +522,8 @@ class BrowseForm(forms.Form):
             rows = rows.filter(**{"online" if self.is_offer else "online_ok": True})
         if "max_km" in f and self.origin is not None:
             rows = within_km(rows, self.origin, f["max_km"])
+        if "q" in f and self.text_in_filters:
+            rows = listings_search(rows, text=f["q"], ordering="keep")
         if f.get("order") == "soonest":
             return rows.order_by(date_from, "id")
         return rows.order_by("-published_at", "-id")

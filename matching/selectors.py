@@ -31,6 +31,15 @@ def is_company_staff(user: User) -> bool:
     return active is not None and active.kind == Organisation.Kind.COMPANY
 
 
+def offers_public() -> QuerySet[Offer]:
+    """What anyone may read without an account: open offers of verified companies (issue 19)."""
+    return Offer.objects.select_related("organisation").filter(
+        status=Offer.Status.OPEN,
+        organisation__verified_at__isnull=False,
+        organisation__kind=Organisation.Kind.COMPANY,
+    )
+
+
 def offers_visible_to(user: User) -> QuerySet[Offer]:
     rows = Offer.objects.select_related("organisation")
     if user.is_superuser:

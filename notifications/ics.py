@@ -30,10 +30,68 @@ def activity_invitation(
     the VTIMEZONE included so Outlook and Google place it right from any time zone. Without one it
     is an all-day event, which carries no time zone and shows on the same date everywhere.
     """
+    cal = _calendar(method="CANCEL" if cancel else "REQUEST")
+    event = activity_event(
+        uid=uid,
+        day=day,
+        summary=summary,
+        start=start,
+        end=end,
+        description=description,
+        location=location,
+        organizer_email=organizer_email,
+        cancel=cancel,
+        sequence=sequence,
+        until=until,
+    )
+    cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def parse_first_event(data: bytes) -> dict[str, object]:
+    """For tests and previews: the first VEVENT's main fields."""
+    cal = Calendar.from_ical(data)
+    for component in cal.walk("VEVENT"):
+        start = component.decoded("dtstart")
+        end = component.decoded("dtend")
+        return {
+            "starts_at": start if isinstance(start, datetime) else None,
+            "ends_at": end if isinstance(end, datetime) else None,
+            "method": str(cal.get("method")),
+            "uid": str(component.get("uid")),
+            "start": start.date() if isinstance(start, datetime) else start,
+            "summary": str(component.get("summary")),
+            "status": str(component.get("status")),
+            "sequence": int(component.get("sequence", 0)),
+        }
+    raise ValueError("no VEVENT")
+
+
+def _calendar(*, method: str | None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//Techniekpact Match//techniekpact-match.nl//NL")
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancel else "REQUEST")
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def activity_event(
+    *,
+    uid: str,
+    day: date,
+    summary: str,
+    start: time | None = None,
+    end: time | None = None,
+    description: str = "",
+    location: str = "",
+    organizer_email: str | None = None,
+    cancel: bool = False,
+    sequence: int = 0,
+    until: date | None = None,
+) -> Event:
+    """One VEVENT of an activity (see `activity_invitation` for the times)."""
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())
@@ -68,25 +126,16 @@ def activity_invitation(
     )
     organizer.params["cn"] = "Techniekpact Match"
     event["organizer"] = organizer
-    cal.add_component(event)
+    return event
+
+
+def activity_feed(*, name: str, events: list[Event]) -> bytes:
+    """A subscribable calendar (no METHOD): the clients refresh it and follow moved dates by UID
+    and SEQUENCE; an event no longer in the feed disappears from the subscriber's calendar."""
+    cal = _calendar(method=None)
+    cal.add("x-wr-calname", name)
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    for event in events:
+        cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
-
-
-def parse_first_event(data: bytes) -> dict[str, object]:
-    """For tests and previews: the first VEVENT's main fields."""
-    cal = Calendar.from_ical(data)
-    for component in cal.walk("VEVENT"):
-        start = component.decoded("dtstart")
-        end = component.decoded("dtend")
-        return {
-            "starts_at": start if isinstance(start, datetime) else None,
-            "ends_at": end if isinstance(end, datetime) else None,
-            "method": str(cal.get("method")),
-            "uid": str(component.get("uid")),
-            "start": start.date() if isinstance(start, datetime) else start,
-            "summary": str(component.get("summary")),
-            "status": str(component.get("status")),
-            "sequence": int(component.get("sequence", 0)),
-        }
-    raise ValueError("no VEVENT")

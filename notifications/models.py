@@ -16,6 +16,7 @@ class Group(models.TextChoices):
     REMINDERS = "reminders", _("Reminders")
     MESSAGES = "messages", _("Messages")
     DIGESTS = "digests", _("Digests")
+    ALERTS = "alerts", _("Saved search alerts")
     ACCOUNT = "account", _("Account")
 
 

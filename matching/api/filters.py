@@ -34,6 +34,8 @@ class _ListingFilter(filters.FilterSet):
     def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         from accounts import access
 
+        if not self.request.user.is_authenticated:  # public readers have no organisation
+            return queryset.none() if value else queryset
         own = access.acting_org_ids(self.request.user)
         return (
             queryset.filter(organisation_id__in=own) if value else queryset.exclude(organisation_id__in=own)

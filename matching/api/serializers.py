@@ -84,9 +84,22 @@ REQUEST_DETAIL_FIELDS = [
 ]
 
 
+class _DistanceField(serializers.SerializerMethodField):
+    """`distance_km` (one decimal) when the list was searched `near` a place, else null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(method_name="get_distance_km", **kwargs)
+
+
+def _distance_km(listing: Offer | Request) -> float | None:
+    distance = getattr(listing, "distance_km", None)
+    return None if distance is None else round(distance, 1)
+
+
 class OfferOutputSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     free = serializers.IntegerField(read_only=True)
+    distance_km = _DistanceField()
     # Blank for every kind but internships; the schema must say so (DRF drops allow_blank on read-only).
     contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
     lesson_format = serializers.ChoiceField(choices=LessonFormat.choices, allow_blank=True, read_only=True)
@@ -108,13 +121,59 @@ class OfferOutputSerializer(serializers.ModelSerializer):
             "vog_date",
             *OFFER_DETAIL_FIELDS,
             "sbb_checked_at",
+            "distance_km",
         ]
         read_only_fields = fields
+
+    def get_distance_km(self, listing: Offer) -> float | None:
+        return _distance_km(listing)
+
+
+class PublicOrganisationSerializer(serializers.ModelSerializer):
+    """An organisation as the public catalogue shows it: no e-mail, phone or people."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "place", "province", "latitude", "longitude"]
+        read_only_fields = fields
+
+
+class OfferPublicSerializer(serializers.ModelSerializer):
+    """An open offer for readers without an account: public fields only (issue 19)."""
+
+    organisation = PublicOrganisationSerializer(read_only=True)
+    free = serializers.IntegerField(read_only=True)
+    distance_km = _DistanceField()
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "title",
+            "description",
+            "levels",
+            "subjects",
+            "capacity",
+            "free",
+            "online",
+            "available_from",
+            "available_until",
+            "language",
+            "published_at",
+            "distance_km",
+        ]
+        read_only_fields = fields
+
+    def get_distance_km(self, listing: Offer) -> float | None:
+        return _distance_km(listing)
 
 
 class RequestOutputSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     free = serializers.IntegerField(read_only=True)
+    distance_km = _DistanceField()
     contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
 
     class Meta:
@@ -130,8 +189,12 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "vog_required",
             "contract_type",
             *REQUEST_DETAIL_FIELDS,
+            "distance_km",
         ]
         read_only_fields = fields
+
+    def get_distance_km(self, listing: Request) -> float | None:
+        return _distance_km(listing)
 
 
 class _ListingInput(serializers.Serializer):

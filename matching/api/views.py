@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request as ApiRequest
@@ -21,12 +21,26 @@ from matching.api.matches import MatchOutputSerializer
 from matching.api.serializers import (
     OfferInputSerializer,
     OfferOutputSerializer,
+    OfferPublicSerializer,
     RequestInputSerializer,
     RequestOutputSerializer,
 )
 from matching.models import Offer, Request
 from matching.rules import RulesBroken
+from matching.search import listings_search, search_params_parse
 from matching.services import listings
+
+# Searching lists (issue 19): words, distance from a place, and two more orderings.
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="Words in title, description, organisation name or place."),
+    OpenApiParameter("near", str, description="A place name from the gazetteer, or an organisation id."),
+    OpenApiParameter("within_km", float, description="Only items within this distance of `near` (0–300)."),
+    OpenApiParameter(
+        "ordering",
+        str,
+        description="Also `distance` (needs `near`) and `relevance` (with `q`); each item then has `distance_km`.",
+    ),
+]
 
 
 class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -43,8 +57,31 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
+        if self.model is Offer and not self.request.user.is_authenticated:
+            return selectors.offers_public()
         visible = selectors.offers_visible_to if self.model is Offer else selectors.requests_visible_to
         return visible(self.request.user)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        try:
+            search = search_params_parse(
+                q=params.get("q"),
+                near=params.get("near"),
+                within_km=params.get("within_km"),
+                ordering=params.get("ordering"),
+            )
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        ordering = search.ordering if search.ordering in ("distance", "relevance", "") else "keep"
+        if ordering == "" and "ordering" not in params and search.is_empty:
+            ordering = "keep"
+        return listings_search(
+            queryset, text=search.text, origin=search.origin, within_km=search.within_km, ordering=ordering
+        )
 
     def _writable(self) -> Offer | Request:
         listing = self.get_object()
@@ -155,8 +192,10 @@ class _RequestShim:
 
 
 @extend_schema(request=OfferInputSerializer, responses=OfferOutputSerializer)
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
-    """Companies' offers. Open offers are readable by every signed-in person."""
+    """Companies' offers. Open offers are readable by every signed-in person; without an account,
+    the open offers of verified companies with their public fields only (the public catalogue)."""
 
     model = Offer
     queryset = Offer.objects.none()
@@ -164,6 +203,16 @@ class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
     output_serializer = OfferOutputSerializer
     filterset_class = OfferFilter
     ordering_fields = [*_ListingViewSet.ordering_fields, "available_from", "available_until", "capacity"]
+
+    def get_permissions(self) -> list:
+        if self.action in ("list", "retrieve"):
+            return [permissions.AllowAny()]  # anonymous readers get offers_public(), throttled as "anon"
+        return super().get_permissions()
+
+    def get_serializer_class(self) -> type:
+        if not getattr(self, "swagger_fake_view", False) and not self.request.user.is_authenticated:
+            return OfferPublicSerializer
+        return super().get_serializer_class()
 
     @extend_schema(request=AskInput, responses={201: MatchOutputSerializer, 400: RulesBrokenOutput})
     @action(detail=True, methods=["post"])
@@ -177,6 +226,7 @@ class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
 
 
 @extend_schema(request=RequestInputSerializer, responses=RequestOutputSerializer)
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     """Schools' requests. Open requests are readable by company staff and coordinators."""
 

@@ -135,19 +135,24 @@ def calendar_file(match: Match, *, cancel: bool = False) -> bytes | None:
     """The activity as an iCalendar file (the e-mail attachment and the page's download)."""
     if match.activity_date is None:
         return None
+    # A cancellation must outrank every invitation sent before it.
     return activity_invitation(
-        uid=f"match-{match.pk}@techniekpact-match.nl",
-        day=match.activity_date,
-        until=match.activity_until,
-        start=match.activity_start,
-        end=match.activity_end,
-        summary=f"{match.offer.title} — {match.offer.organisation.name} × {match.request.organisation.name}",
-        description=match.request.title,
-        location=match.request.organisation.place,
-        cancel=cancel,
-        # A cancellation must outrank every invitation sent before it.
-        sequence=match.calendar_sequence + (1 if cancel else 0),
+        **calendar_fields(match), cancel=cancel, sequence=match.calendar_sequence + (1 if cancel else 0)
     )
+
+
+def calendar_fields(match: Match) -> dict:
+    """What a dated activity looks like in a calendar: the invitation's and the feed's event."""
+    return {
+        "uid": f"match-{match.pk}@techniekpact-match.nl",
+        "day": match.activity_date,
+        "until": match.activity_until,
+        "start": match.activity_start,
+        "end": match.activity_end,
+        "summary": f"{match.offer.title} — {match.offer.organisation.name} × {match.request.organisation.name}",
+        "description": match.request.title,
+        "location": match.request.organisation.place,
+    }
 
 
 def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:

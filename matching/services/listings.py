@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from accounts.models import Membership, Organisation, User
 from accounts.validators import CREBO_RE, DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, clean_text
+from matching import signals
 from matching.matcher import runs
 from matching.models import (
     GROUP_SIZE_MAX,
@@ -293,6 +294,9 @@ def _queue_run(listing: Listing) -> None:
     target = {"offer_id" if isinstance(listing, Offer) else "request_id": listing.pk}
     transaction.on_commit(
         partial(runs.listing_changed, listing.organisation.landsdeel, **target), robust=True
+    )
+    transaction.on_commit(
+        partial(signals.listing_opened.send, sender=type(listing), listing_id=listing.pk), robust=True
     )
 
 

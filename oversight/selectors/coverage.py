@@ -72,6 +72,19 @@ def schools_to_reach(
     )
 
 
+def schools_reached_map(*, provinces: Sequence[str], year: int | None = None) -> list[dict]:
+    """Every verified school in the provinces with its position and whether it was reached this
+    school year: the coverage map's points (issue 19)."""
+    year = school_year_of() if year is None else year
+    rows = (
+        _schools(provinces)
+        .annotate(is_reached=_reached(year))
+        .order_by("name", "pk")
+        .values("pk", "name", "place", "province", "latitude", "longitude", "is_reached")
+    )
+    return list(rows)
+
+
 def coverage_by_province(*, provinces: Sequence[str], year: int | None = None) -> list[ProvinceCoverage]:
     """Schools and reached schools per province in scope, with the target set for each."""
     year = school_year_of() if year is None else year

@@ -34,7 +34,7 @@ NL_MO = NL_PO.with_suffix(".mo")
 TEMPLATES_DIR = BASE_DIR / "templates"
 
 # Directories that `makemessages` extracts from (the project's own code; see the module docstring).
-SOURCE_DIRS = ("accounts", "matching", "notifications", "taxonomy", "config", "templates")
+SOURCE_DIRS = ("accounts", "matching", "notifications", "taxonomy", "config", "templates", "catalogue")
 
 
 # --- A small .po reader (polib is not a dependency) -------------------------------------------

@@ -113,7 +113,7 @@ def test_preferences_page_saves_each_group(cast, client):
     assert "Daily digest" in page
 
     choices = dict.fromkeys(
-        ["proposals", "matches", "reminders", "messages", "digests", "account"], "immediately"
+        ["proposals", "matches", "reminders", "messages", "digests", "alerts", "account"], "immediately"
     )
     choices.update(proposals="daily", messages="off")
     response = client.post(url, choices, follow=True)

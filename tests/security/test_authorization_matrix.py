@@ -548,6 +548,50 @@ ROWS: dict[str, list[Check]] = {
         )
     ],
     # --- offers and requests (web) ---
+    # --- catalogue (issue 19): public pages answer everyone; the rest is one's own ---
+    "catalogue:catalogue": [
+        GET(
+            "catalogue:catalogue", web(200, anonymous=200), shows={"anonymous": ("Gastles Robotica Demcon",)}
+        ),
+        GET("catalogue:catalogue", web(200, anonymous=200), query="q=robotica&near=Zwolle&within_km=50"),
+        GET("catalogue:catalogue", web(400, anonymous=400), query="near=Atlantis"),
+    ],
+    "catalogue:map_data": [
+        GET("catalogue:map_data", web(200, anonymous=200), shows={"anonymous": ("Gastles Robotica Demcon",)}),
+    ],
+    "catalogue:place_suggestions": [
+        GET("catalogue:place_suggestions", web(200, anonymous=200), query="q=zwol")
+    ],
+    "catalogue:offer_detail": [
+        GET("catalogue:offer_detail", web(200, anonymous=200), pk=Ref("offer")),
+        GET("catalogue:offer_detail", web(404, anonymous=404), pk=Ref("draft_offer")),
+        GET("catalogue:offer_detail", web(404, anonymous=404), pk=Ref("closed_offer")),
+    ],
+    "catalogue:organisation_detail": [
+        GET("catalogue:organisation_detail", web(200, anonymous=200), pk=Ref("cast.company")),
+        GET("catalogue:organisation_detail", web(200, anonymous=200), pk=Ref("cast.school")),
+        GET("catalogue:organisation_detail", web(404, anonymous=404), pk=Ref("pending")),
+    ],
+    "catalogue:coverage_map": [GET("catalogue:coverage_map", coordinator_page(), scoped=True)],
+    "catalogue:coverage_map_data": [
+        GET(
+            "catalogue:coverage_map_data",
+            coordinator_page(),
+            scoped=True,
+            shows={"coordinator": ("Thomas a Kempis",), "coordinator_elsewhere": ("Rotterdamsch Gymnasium",)},
+        )
+    ],
+    "catalogue:sitemap": [GET("catalogue:sitemap", web(200, anonymous=200))],
+    "catalogue:robots": [GET("catalogue:robots", web(200, anonymous=200))],
+    "catalogue:saved_search_list": [GET("catalogue:saved_search_list", web(200))],
+    # Without criteria the search is refused (a message, back to the catalogue).
+    "catalogue:saved_search_create": [
+        POST("catalogue:saved_search_create", web(302), {"email_mode": "daily"})
+    ],
+    "catalogue:saved_search_delete": [POST("catalogue:saved_search_delete", web(404), pk=999999)],
+    "catalogue:calendar_feed_create": [POST("catalogue:calendar_feed_create", web(302))],
+    "catalogue:calendar_feed_revoke": [POST("catalogue:calendar_feed_revoke", web(302))],
+    "catalogue:calendar_feed": [GET("catalogue:calendar_feed", web(404, anonymous=404), token="1-forged")],
     "matching:offer_browse": [
         GET("matching:offer_browse", web(200), shows={"teacher": ("Gastles Robotica Demcon",)}),
         GET("matching:offer_browse", web(200), query="q=Concept&kind=company_visit"),
@@ -1355,14 +1399,21 @@ ROWS: dict[str, list[Check]] = {
     "api:token-detail": [
         DELETE("api:token-detail", api(404, teacher=204), keeps=row_of(ApiToken, "token"), pk=Ref("token"))
     ],
+    # Anonymous readers get the public catalogue's offers (issue 19): open, verified, public fields.
     "api:offer-list": [
         GET(
             "api:offer-list",
-            api(200),
-            shows={"hr": ("Conceptaanbod Demcon",), "teacher": ("Gastles Robotica Demcon",)},
+            api(200, anonymous=200),
+            shows={
+                "hr": ("Conceptaanbod Demcon",),
+                "teacher": ("Gastles Robotica Demcon",),
+                "anonymous": ("Gastles Robotica Demcon",),
+            },
         ),
-        GET("api:offer-list", api(200), query="status=draft"),
-        GET("api:offer-list", api(200), query=lambda s: f"organisation={s.far_company.pk}"),
+        GET("api:offer-list", api(200, anonymous=200), query="status=draft"),
+        GET("api:offer-list", api(200, anonymous=200), query=lambda s: f"organisation={s.far_company.pk}"),
+        GET("api:offer-list", api(200, anonymous=200), query="q=robotica&near=Zwolle&ordering=distance"),
+        GET("api:offer-list", api(400, anonymous=400), query="near=Atlantis"),
         # Creating for one's own organisation; schools cannot make offers; no organisation: 403.
         POST(
             "api:offer-list",
@@ -1372,9 +1423,11 @@ ROWS: dict[str, list[Check]] = {
         ),
     ],
     "api:offer-detail": [
-        GET("api:offer-detail", api(200), pk=Ref("offer")),
+        GET("api:offer-detail", api(200, anonymous=200), pk=Ref("offer")),
         GET(
-            "api:offer-detail", access(api, 200, write=PRIVATE_OFFER["read"] + ("hr",)), pk=Ref("draft_offer")
+            "api:offer-detail",
+            access(api, 200, write=PRIVATE_OFFER["read"] + ("hr",)) | {"anonymous": 404},
+            pk=Ref("draft_offer"),
         ),
         Check(
             url("api:offer-detail", pk=Ref("draft_offer")),
@@ -1678,7 +1731,15 @@ OOST_PRIVATE = (
 OTHER_SCHOOLS_REQUESTS = ("Lyceum Open Aanvraag", "Rotterdamse Aanvraag")
 
 NEVER_SEES: dict[str, tuple[str, ...]] = {
-    "anonymous": (*FAR_PRIVATE, *OOST_PRIVATE, "Gastles Robotica Demcon", "Robotica Havo Vier"),
+    # Open offers of verified companies are public (issue 19); people's addresses never are.
+    "anonymous": (
+        *FAR_PRIVATE,
+        *OOST_PRIVATE,
+        "Robotica Havo Vier",
+        "hr@company.nl",
+        "teacher@school.nl",
+        "admin@school.nl",
+    ),
     "teacher": (
         *FAR_PRIVATE,
         *COMPANY_PRIVATE,

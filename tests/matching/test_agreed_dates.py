@@ -157,6 +157,7 @@ def test_after_confirmation_a_change_is_pending_until_the_other_side_accepts(cas
 def test_the_page_proposes_a_date_and_the_other_side_accepts_it(client, cast, proposal):
     match, hr = proposal
     client.force_login(cast.teacher)
+    client.cookies["django_language"] = "nl"
     page = client.get(f"/matches/{match.pk}/").content.decode()
     assert 'name="activity_date"' in page and match.activity_date.strftime("%d-%m-%Y") in page
     other_day = weekday_after(match.activity_date, 1)

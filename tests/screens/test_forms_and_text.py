@@ -195,7 +195,7 @@ def test_dates_are_unambiguous_in_english_and_dutch_style_in_dutch(client, cast)
     dutch = client.get(reverse("matching:offer_browse")).content.decode()
     assert "12-04-2027" in dutch
     assert (
-        "zaterdag 12-04-2027"
+        "maandag 12-04-2027"
         in client.get(reverse("matching:offer_detail", args=[offer.pk])).content.decode()
     )
 

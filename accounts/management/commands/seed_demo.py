@@ -139,8 +139,10 @@ class Command(BaseCommand):
             from allauth.mfa.models import Authenticator
             from allauth.mfa.totp.internal.auth import TOTP
 
-            if not Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).exists():
-                TOTP.activate(coordinator, DEMO_TOTP_SECRET)
+            # Coordinators and staff work with two-factor only: both get the fixed demo secret.
+            for person in (coordinator, admin):
+                if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
+                    TOTP.activate(person, DEMO_TOTP_SECRET)
             orgs = {}
             for name, place, brin, levels in SCHOOLS:
                 orgs[name] = _ensure_org("school", name, place, brin, levels, coordinator, rng)
@@ -168,4 +170,4 @@ class Command(BaseCommand):
             w(f"  {email:36} {name} ({org_name}, {role})")
         w(f"  {COORDINATOR[0]:36} {COORDINATOR[1]} (coordinator Overijssel + Gelderland)")
         w(f"      two-factor: add TOTP secret {DEMO_TOTP_SECRET} to an authenticator app")
-        w(f"  {admin.email:36} platform admin (Django admin at /admin/)")
+        w(f"  {admin.email:36} platform admin (Django admin at /admin/), same TOTP secret")

@@ -443,8 +443,7 @@ MATCH_OUTCOME_LINK_DAYS = env.int("MATCH_OUTCOME_LINK_DAYS", default=60)
 SCHOOL_REACH_TARGETS = env.dict("SCHOOL_REACH_TARGETS", cast={"value": int}, default={"overijssel": 50})
 # Retention (issue 21): what the nightly purge deletes, and when. Messages: school years after
 # the match ended; conduct reports: years after closing; feedback comments: school years after
-# the activity (the rating stays); attachments: school years after the match ended.
+# the activity (the rating stays). Attachments: ATTACHMENT_RETENTION_DAYS after the activity.
 RETENTION_MESSAGES_SCHOOL_YEARS = env.int("RETENTION_MESSAGES_SCHOOL_YEARS", default=2)
 RETENTION_CONDUCT_YEARS = env.int("RETENTION_CONDUCT_YEARS", default=5)
 RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS = env.int("RETENTION_FEEDBACK_COMMENTS_SCHOOL_YEARS", default=2)
-RETENTION_ATTACHMENTS_SCHOOL_YEARS = env.int("RETENTION_ATTACHMENTS_SCHOOL_YEARS", default=2)

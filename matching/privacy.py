@@ -159,14 +159,6 @@ def anonymise(user: User) -> None:
     Request.objects.filter(teacher=user).update(teacher=None)
 
 
-def purge(*, now: datetime | None = None, limit: int = 1000) -> dict[str, int]:
-    """matching's part of the retention purge (DESIGN §6), called by the beat task: attachments
-    past ATTACHMENT_RETENTION_DAYS are removed, files included."""
-    from matching.services.documents import attachments_purge
-
-    return {"attachments": attachments_purge(now=now, limit=limit)}
-
-
 register_collector("matching", collect)
 register_anonymiser(anonymise)
 
@@ -231,5 +223,22 @@ def _describe_feedback() -> str:
     ) % {"n": years}
 
 
+def purge_attachments(now: datetime, limit: int) -> int:
+    """Documents (the praktijkovereenkomst…) go ATTACHMENT_RETENTION_DAYS after the activity, files included."""
+    from matching.services.documents import attachments_purge
+
+    return attachments_purge(now=now, limit=limit)
+
+
+def _describe_attachments() -> str:
+    days = settings.ATTACHMENT_RETENTION_DAYS
+    return ngettext(
+        "Documents attached to a match: deleted %(n)d day after the activity.",
+        "Documents attached to a match: deleted %(n)d days after the activity.",
+        days,
+    ) % {"n": days}
+
+
+register_retention("attachments", purge_attachments, _describe_attachments)
 register_retention("match_messages", purge_messages, _describe_messages)
 register_retention("feedback_comments", purge_feedback_comments, _describe_feedback)

@@ -58,7 +58,7 @@ def old_and_new(cast):
 
 def test_nightly_purge_removes_what_is_past_retention_and_audits_it(cast, old_and_new):
     done = purge_past_retention()
-    assert done == {"conduct_reports": 1, "feedback_comments": 1, "match_messages": 1}
+    assert done == {"attachments": 0, "conduct_reports": 1, "feedback_comments": 1, "match_messages": 1}
     assert list(MatchMessage.objects.values_list("match_id", flat=True)) == [old_and_new["recent"].pk]
     old_feedback = Feedback.objects.get(match=old_and_new["old"])
     assert old_feedback.comment == "" and old_feedback.rating == 4  # the figure stays

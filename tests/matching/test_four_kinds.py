@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.privacy import personal_data
 from matching.models import Attachment, Offer, Placement, Repeat, Request, TeacherReflection
-from matching.privacy import purge
+from matching.privacy import purge_attachments
 from matching.services import copies, listings, matches, offers, placements
 from matching.services.documents import attachment_add
 from notifications.models import Notification
@@ -276,17 +276,17 @@ def test_guest_lessons_take_no_documents(cast):
 
 
 def test_retention_purge_removes_old_documents(cast, internship_match, settings):
-    attachment = attachment_add(match=internship_match, by=cast.teacher, upload=pdf_upload())
-    storage, name = attachment.file.storage, attachment.file.name
-    assert purge()["attachments"] == 0
-    settings.ATTACHMENT_RETENTION_DAYS = 0
-    later = internship_match.activity_date or date.today()
     from datetime import datetime, time
 
     from django.utils import timezone
 
+    attachment = attachment_add(match=internship_match, by=cast.teacher, upload=pdf_upload())
+    storage, name = attachment.file.storage, attachment.file.name
+    assert purge_attachments(timezone.now(), 100) == 0
+    settings.ATTACHMENT_RETENTION_DAYS = 0
+    later = internship_match.activity_date or date.today()
     moment = timezone.make_aware(datetime.combine(later + timedelta(days=400), time(12)))
-    assert purge(now=moment)["attachments"] == 1
+    assert purge_attachments(moment, 100) == 1
     assert not Attachment.objects.exists() and not storage.exists(name)
 
 

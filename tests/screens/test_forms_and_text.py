@@ -195,8 +195,7 @@ def test_dates_are_unambiguous_in_english_and_dutch_style_in_dutch(client, cast)
     dutch = client.get(reverse("matching:offer_browse")).content.decode()
     assert "12-04-2027" in dutch
     assert (
-        "maandag 12-04-2027"
-        in client.get(reverse("matching:offer_detail", args=[offer.pk])).content.decode()
+        "maandag 12-04-2027" in client.get(reverse("matching:offer_detail", args=[offer.pk])).content.decode()
     )
 
 

@@ -26,7 +26,6 @@ from matching.api.serializers import (
     RequestOutputSerializer,
 )
 from matching.models import Offer, Request
-from matching.rules import RulesBroken
 from matching.search import listings_search, search_params_parse
 from matching.services import listings
 
@@ -136,17 +135,6 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def reopen(self, request: ApiRequest, pk: str | None = None) -> Response:
         return self._out(listings.listing_reopen(self._writable(), by=request.user))
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ValidationError):
-            from config.api import exception_handler
-
-            response = exception_handler(exc, self.get_exception_handler_context())
-            if response is not None:
-                if getattr(exc, "code", None) in ("capacity", "duplicate"):
-                    response.status_code = status.HTTP_409_CONFLICT
-                return response
-        return super().handle_exception(exc)
-
 
 # Slots are not bounded here: too few or too many is the rule book's `capacity` rule.
 class AskInput(serializers.Serializer):
@@ -174,12 +162,8 @@ def _self_service(user, offer_id: int, request_id: int, slots: int, source: str)
     offer, listing_request = selectors.self_service_pair(
         user, offer_id=offer_id, request_id=request_id, source=source
     )
-    try:
-        match = matches.match_propose(
-            offer=offer, request=listing_request, slots=slots, source=source, by=user
-        )
-    except RulesBroken as exc:
-        return Response({"rules": [rule.as_dict() for rule in exc.rules]}, status=status.HTTP_400_BAD_REQUEST)
+    # A refused pair raises RulesBroken: the API's error handler answers 400 {"rules": [...]}.
+    match = matches.match_propose(offer=offer, request=listing_request, slots=slots, source=source, by=user)
     return Response(
         MatchOutputSerializer(match, context={"request": _RequestShim(user)}).data,
         status=status.HTTP_201_CREATED,

@@ -136,6 +136,7 @@ def document_error_responses(
             if "path" in parameters or "page" in names:
                 extra["404"] = _error("No such object, not yours to see, or no such page.")
             if method != "get":
+                extra["413"] = _error("The request body is too large (JSON: at most 1 MB).")
                 extra["409"] = _error(
                     "Conflicts with the current state, e.g. no free places left.",
                     {"$ref": "#/components/schemas/ValidationErrors"},

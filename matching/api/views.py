@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -66,15 +65,12 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if self.action != "list":
             return queryset
         params = self.request.query_params
-        try:
-            search = search_params_parse(
-                q=params.get("q"),
-                near=params.get("near"),
-                within_km=params.get("within_km"),
-                ordering=params.get("ordering"),
-            )
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from None
+        search = search_params_parse(  # bad input: ValidationError, answered 400 per field
+            q=params.get("q"),
+            near=params.get("near"),
+            within_km=params.get("within_km"),
+            ordering=params.get("ordering"),
+        )
         ordering = search.ordering if search.ordering in ("distance", "relevance", "") else "keep"
         if ordering == "" and "ordering" not in params and search.is_empty:
             ordering = "keep"

@@ -4,7 +4,7 @@ A person may belong to several organisations and works as one *active organisati
 Pages keep it in the session (the switcher in the header); API clients name it per call with
 the `X-Organisation` header or `?organisation=`. Everything that asks "which organisation(s)
 is this person acting for?" — listings, matches, notifications, oversight — asks this module,
-never `memberships.first()`.
+never an unordered first membership.
 
 The answer is bound to the user object of the request (`bind`), so services that receive only
 a user see the same active organisation as the view that called them. A user object that was

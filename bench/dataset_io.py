@@ -15,21 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from matching.engine import Offer, Request
-
-LANDSDEEL_OF_PROVINCE: dict[str, str] = {
-    "groningen": "noord",
-    "fryslan": "noord",
-    "drenthe": "noord",
-    "noord-holland": "noordwest",
-    "utrecht": "noordwest",
-    "flevoland": "noordwest",
-    "gelderland": "oost",
-    "overijssel": "oost",
-    "noord-brabant": "zuidoost",
-    "limburg": "zuidoost",
-    "zuid-holland": "zuidwest",
-    "zeeland": "zuidwest",
-}
+from taxonomy.regions import LANDSDEEL_OF_PROVINCE
 
 
 @dataclass(slots=True)

@@ -21,17 +21,18 @@ import itertools
 import json
 import math
 import random
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from taxonomy.regions import LANDSDEEL_OF_PROVINCE, PROVINCES_BY_LANDSDEEL  # noqa: E402
+
+# The regions themselves are the app's (taxonomy.regions), as plain strings for the JSON file.
 LANDSDELEN: dict[str, tuple[str, ...]] = {
-    "noord": ("groningen", "fryslan", "drenthe"),
-    "noordwest": ("noord-holland", "utrecht", "flevoland"),
-    "oost": ("gelderland", "overijssel"),
-    "zuidoost": ("noord-brabant", "limburg"),
-    "zuidwest": ("zuid-holland", "zeeland"),
+    str(ld): tuple(str(p) for p in ps) for ld, ps in PROVINCES_BY_LANDSDEEL.items()
 }
-LANDSDEEL_OF_PROVINCE = {p: ld for ld, ps in LANDSDELEN.items() for p in ps}
 
 # (name, lat, lon, province, population in thousands)
 CITIES: tuple[tuple[str, float, float, str, int], ...] = (

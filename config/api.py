@@ -1,18 +1,31 @@
-"""API-wide error handling: every error is JSON with field messages, never an HTML page."""
+"""API-wide error handling: every error is JSON with field messages, never an HTML page.
+
+The one place where exceptions become API answers (`REST_FRAMEWORK["EXCEPTION_HANDLER"]`):
+services raise Django's `ValidationError` (with a code), `PermissionDenied` or
+`ObjectDoesNotExist`; views and viewsets do not catch them. Apps never import this module.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import structlog
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.parsers import RequestTooLarge
+
 log = structlog.get_logger(__name__)
+
+# Service error codes that mean "conflicts with the current state" (409) rather than bad input.
+CONFLICT_CODES = frozenset({"state", "capacity", "duplicate", "expired"})
 
 
 def _django_validation_detail(exc: DjangoValidationError) -> Any:
@@ -26,10 +39,32 @@ def _django_validation_detail(exc: DjangoValidationError) -> Any:
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
+def _validation_response(exc: DjangoValidationError) -> Response:
+    """400 with field messages; a refused pair lists its broken rules; state conflicts are 409.
+    A single error with a code also names it (`"code": "expired"`), so clients can branch."""
+    from matching.rules import RulesBroken  # config may import apps; lazily, as apps load late
+
+    if isinstance(exc, RulesBroken):
+        return Response({"rules": [rule.as_dict() for rule in exc.rules]}, status=status.HTTP_400_BAD_REQUEST)
+    data = _django_validation_detail(exc)
+    code = getattr(exc, "code", None)
+    if code:
+        data["code"] = code
+    conflict = code in CONFLICT_CODES
+    return Response(data, status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus service-level validation errors (400) and database trouble (409/503)."""
+    """DRF's handler, plus the services' errors (400/403/404/409), oversized bodies (413) and
+    database trouble (409/503)."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(_django_validation_detail(exc))
+        return _validation_response(exc)
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, ObjectDoesNotExist) and not isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
@@ -101,6 +136,7 @@ def document_error_responses(
             if "path" in parameters or "page" in names:
                 extra["404"] = _error("No such object, not yours to see, or no such page.")
             if method != "get":
+                extra["413"] = _error("The request body is too large (JSON: at most 1 MB).")
                 extra["409"] = _error(
                     "Conflicts with the current state, e.g. no free places left.",
                     {"$ref": "#/components/schemas/ValidationErrors"},

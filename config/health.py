@@ -1,4 +1,8 @@
-"""/healthz: the state of the database, Redis and the Celery workers as JSON (200 or 503)."""
+"""/healthz: the state of the database, Redis and the Celery workers as JSON (200 or 503).
+
+Everyone gets the verdict (`{"status": "ok"}` or 503 `{"status": "failing"}`); the details (database
+type, worker mode, whether Redis is configured, worker names) only staff and the host itself (the
+container's own HEALTHCHECK, platform/healthcheck.py), as they help an attacker map the set-up."""
 
 from __future__ import annotations
 
@@ -51,6 +55,19 @@ def _check_workers(redis_ok: bool) -> dict:
     return {"ok": bool(names), "mode": "broker", "workers": len(names), "names": names}
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def _may_see_details(request: HttpRequest) -> bool:
+    # REMOTE_ADDR itself, not a forwarded header: only a caller on this host can be loopback.
+    if request.META.get("REMOTE_ADDR") in LOOPBACK:
+        return True
+    from accounts.tokens import has_totp  # staff work only with two-factor set up (everywhere)
+
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user.is_staff and has_totp(user))
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -59,6 +76,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if request.GET.get("scope") != "web":
         checks["workers"] = _check_workers(checks["redis"]["ok"])
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unhealthy", "checks": checks}, status=200 if healthy else 503
-    )
+    body: dict = {"status": "ok" if healthy else "failing"}
+    if _may_see_details(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)

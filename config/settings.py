@@ -219,6 +219,9 @@ else:
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     }
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# API request bodies (JSON): larger ones get 413, deeper nesting than this 400 (config/parsers.py).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+API_MAX_JSON_DEPTH = 32
 # Days an attachment of a match is kept after the match's activity (or its end); purged by beat.
 ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=730)
 
@@ -274,7 +277,8 @@ REST_FRAMEWORK = {
         "accounts.api.authentication.ActiveOrganisation",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded size and nesting (config/parsers.py); attachments use multipart on their own action.
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

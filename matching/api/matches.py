@@ -3,7 +3,6 @@ feedback."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -217,20 +216,6 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _out(self, match: Match) -> Response:
         match.refresh_from_db()
         return Response(self.get_serializer(match).data)
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ValidationError):
-            from config.api import exception_handler
-
-            response = exception_handler(exc, self.get_exception_handler_context())
-            if response is not None:
-                code = getattr(exc, "code", None)
-                if code in ("state", "capacity", "duplicate", "expired"):
-                    response.status_code = status.HTTP_409_CONFLICT
-                if code and isinstance(response.data, dict):
-                    response.data["code"] = code  # e.g. "expired", "too_early", "duplicate"
-                return response
-        return super().handle_exception(exc)
 
     @extend_schema(request=None, responses=MatchOutputSerializer)
     @action(detail=True, methods=["post"])

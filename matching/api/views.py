@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -26,7 +25,6 @@ from matching.api.serializers import (
     RequestOutputSerializer,
 )
 from matching.models import Offer, Request
-from matching.rules import RulesBroken
 from matching.search import listings_search, search_params_parse
 from matching.services import listings
 
@@ -67,15 +65,12 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if self.action != "list":
             return queryset
         params = self.request.query_params
-        try:
-            search = search_params_parse(
-                q=params.get("q"),
-                near=params.get("near"),
-                within_km=params.get("within_km"),
-                ordering=params.get("ordering"),
-            )
-        except ValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from None
+        search = search_params_parse(  # bad input: ValidationError, answered 400 per field
+            q=params.get("q"),
+            near=params.get("near"),
+            within_km=params.get("within_km"),
+            ordering=params.get("ordering"),
+        )
         ordering = search.ordering if search.ordering in ("distance", "relevance", "") else "keep"
         if ordering == "" and "ordering" not in params and search.is_empty:
             ordering = "keep"
@@ -136,17 +131,6 @@ class _ListingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def reopen(self, request: ApiRequest, pk: str | None = None) -> Response:
         return self._out(listings.listing_reopen(self._writable(), by=request.user))
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ValidationError):
-            from config.api import exception_handler
-
-            response = exception_handler(exc, self.get_exception_handler_context())
-            if response is not None:
-                if getattr(exc, "code", None) in ("capacity", "duplicate"):
-                    response.status_code = status.HTTP_409_CONFLICT
-                return response
-        return super().handle_exception(exc)
-
 
 # Slots are not bounded here: too few or too many is the rule book's `capacity` rule.
 class AskInput(serializers.Serializer):
@@ -174,12 +158,8 @@ def _self_service(user, offer_id: int, request_id: int, slots: int, source: str)
     offer, listing_request = selectors.self_service_pair(
         user, offer_id=offer_id, request_id=request_id, source=source
     )
-    try:
-        match = matches.match_propose(
-            offer=offer, request=listing_request, slots=slots, source=source, by=user
-        )
-    except RulesBroken as exc:
-        return Response({"rules": [rule.as_dict() for rule in exc.rules]}, status=status.HTTP_400_BAD_REQUEST)
+    # A refused pair raises RulesBroken: the API's error handler answers 400 {"rules": [...]}.
+    match = matches.match_propose(offer=offer, request=listing_request, slots=slots, source=source, by=user)
     return Response(
         MatchOutputSerializer(match, context={"request": _RequestShim(user)}).data,
         status=status.HTTP_201_CREATED,

@@ -57,8 +57,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from rest_framework.authtoken.models import Token
 from accounts.models import CoordinatorRegion, Membership, Organisation, User
+from accounts.tokens import api_token_create
 
 teachers, staff, coordinators = (int(n) for n in sys.argv[1:4])
 schools = list(Organisation.objects.filter(kind="school", verified_at__isnull=False).order_by("pk"))
@@ -77,11 +77,11 @@ out = {"teacher": [], "company": [], "coordinator": []}
 for n in range(teachers):
     user = person(f"load-teacher-{n}@example.nl", f"Load teacher {n}")
     Membership.objects.get_or_create(user=user, organisation=schools[n % len(schools)])
-    out["teacher"].append({"token": Token.objects.get_or_create(user=user)[0].key})
+    out["teacher"].append({"token": api_token_create(user=user, name="load test")[1]})
 for n in range(staff):
     user = person(f"load-company-{n}@example.nl", f"Load staff {n}")
     Membership.objects.get_or_create(user=user, organisation=companies[n % len(companies)])
-    out["company"].append({"token": Token.objects.get_or_create(user=user)[0].key})
+    out["company"].append({"token": api_token_create(user=user, name="load test")[1]})
 for n in range(coordinators):
     user = person(f"load-coordinator-{n}@example.nl", f"Load coordinator {n}")
     for province in ("overijssel", "gelderland"):
@@ -95,7 +95,7 @@ for n in range(coordinators):
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     out["coordinator"].append(
-        {"token": Token.objects.get_or_create(user=user)[0].key, "session": session.session_key}
+        {"token": api_token_create(user=user, name="load test")[1], "session": session.session_key}
     )
 print(json.dumps(out))
 """

@@ -676,13 +676,14 @@ def test_coordinator_verifies_watches_the_queue_matches_by_hand_and_sees_the_kpi
     assert kpi(page, "proposals awaiting an answer") == "1"
     shot(page, journey, "kpis-proposed")
 
-    # Both sides accept (through the services): the activity is confirmed, the school reached.
+    # Both sides accept (through the services): the activity is confirmed. The school counts as
+    # reached only once a side says the activity took place (DESIGN §3), so not yet.
     match_services.match_accept(match=match, by=teacher)
     match_services.match_accept(match=match, by=hr)
     page.reload()
     assert kpi(page, "proposals awaiting an answer") == "0"
     assert kpi(page, "activities confirmed (still to happen)") == "1"
-    assert kpi(page, "of schools reached") == "100%"
+    assert kpi(page, "of schools reached") == "0%"
     axe(page)
     shot(page, journey, "kpis-confirmed")
     no_problems(page)

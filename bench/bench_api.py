@@ -8,6 +8,11 @@ Usage (against the loaded national data set in PostgreSQL):
 Requests go through Django's test client in-process (no network, no gunicorn), so the figures are
 the application's own time: view, serializers, SQL. Prints p50/p95 per endpoint and the number of
 queries per request; the medians over --runs repetitions are reported.
+
+`--first` measures, as a school user, the FIRST request to every endpoint in this process (no
+warm-up of that endpoint; Django itself is warmed by one unrelated request), then the median of
+--requests more: bench_first_search.py runs it right after a fresh load, when the planner's
+statistics are as a bulk load left them.
 """
 
 from __future__ import annotations
@@ -77,10 +82,31 @@ def measure(client: Client, path: str, n: int) -> tuple[float, float, int]:
     return statistics.median(times), times[int(0.95 * (len(times) - 1))], queries
 
 
+def first_requests(n: int) -> None:
+    """Cold figures: each endpoint's first request, then its warm median, printed as a table row."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(persona("school"))
+    client.get("/api/v1/matches/")  # Django's own first-request costs (imports, URLconf), not the planner's
+    print("| endpoint (school) | first request ms | warm p50 ms |")
+    print("|---|---:|---:|")
+    for path in ENDPOINTS:
+        started = time.perf_counter()
+        response = client.get(path)
+        first = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (path, response.status_code)
+        warm = []
+        for _ in range(n):
+            started = time.perf_counter()
+            client.get(path)
+            warm.append((time.perf_counter() - started) * 1000)
+        print(f"| `{path}` | {first:.1f} | {statistics.median(warm):.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--first", action="store_true", help="first request per endpoint (see above)")
     args = parser.parse_args()
     from django.conf import settings
 
@@ -88,6 +114,9 @@ def main() -> None:
     from rest_framework.settings import api_settings
 
     api_settings.reload()
+    if args.first:
+        first_requests(args.requests)
+        return
     print(f"database: {connection.vendor}; offers {Organisation.objects.count()} organisations")
     results: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     for role in ("school", "company", "coordinator"):

@@ -12,6 +12,8 @@ Sections, each the median of --runs runs (the machine is noisy):
   3. the full national matcher run through the database, per phase, peak memory (manage.py match)
   4. incremental publish → proposal visible with a real worker (bench_incremental.py)
   5. notification throughput: 10,000 mails to a local SMTP server with 2 workers (bench_notifications.py)
+  6. the first searches right after a fresh load, statistics stale vs analysed (bench_first_search.py,
+     in its own databases <name>_fresh and <name>_tmpl, dropped afterwards)
 The seed step generates bench/data/national.jsonl (seeded, reproducible), loads it with
 load_dataset and lets the matcher propose, as the platform would overnight.
 """
@@ -147,6 +149,8 @@ def main() -> None:
     ]
     mails = "2000" if args.quick else "10000"
     sections += ["## Notification throughput\n", "| path | figure |\n|---|---|", _table(_run([PY, "bench/bench_notifications.py", "--deliveries", mails, "--workers", "2", "--runs", str(runs)], env={**os.environ, "REDIS_URL": REDIS_URL}))]  # fmt: skip
+    first = _run([PY, "bench/bench_first_search.py", "--data", str(DATA), "--runs", str(runs)])
+    sections += ["", "## First requests right after a load (fresh database, no autovacuum)\n", first.strip()]
     Path(args.out).write_text("\n".join(sections) + "\n", encoding="utf-8")
     print(f"Wrote {args.out}")
 

@@ -191,6 +191,15 @@ class Offer(Listing):
             models.Index(fields=["-created_at"], name="offer_created"),
             # Browse pages list the newest published first: an index scan instead of sorting 250k rows.
             models.Index(fields=["-published_at", "-id"], name="offer_published"),
+            # The offers API filtered by subject and province (issue 22): the page walks offers by date
+            # and stops at 25 hits instead of sorting every match; the count reads the organisation's
+            # offers from the index alone (status, subjects and date included, no heap visit once vacuumed).
+            models.Index(fields=["-available_from", "-id"], name="offer_available_from"),
+            models.Index(
+                fields=["organisation"],
+                include=["status", "subjects_mask", "available_from"],
+                name="offer_org_browse",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="offer_capacity_positive"),

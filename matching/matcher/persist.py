@@ -17,8 +17,9 @@ from matching import engine
 from matching.matcher.load import Loaded
 from matching.models import Match, Offer, Request
 from matching.services import events, scheduling
-from matching.services.bulk import fast_insert
+from matching.services.bulk import fast_insert, tables_analyse
 from matching.services.proposals import proposal_dates, proposal_expires_at
+from notifications.models import Delivery, Notification
 
 log = structlog.get_logger(__name__)
 
@@ -149,4 +150,9 @@ def persist(
             )
             events.proposals_created(list(told))
     log.info("matcher.persisted", scope=scope, proposals=len(new), dropped=len(assignments) - len(new))
+    # A national or landsdeel run writes proposals by the ten thousand: fresh statistics before the
+    # first page reads them (an incremental run's handful of rows stays under the threshold).
+    tables_analyse(
+        written=[Match, Offer, Request, Notification, Delivery], reason=f"matcher.{scope}", rows=len(new)
+    )
     return new

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+import structlog
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -14,6 +17,8 @@ from accounts.models import Organisation
 from matching.dataset import Parsed
 from matching.models import Offer, Request
 from taxonomy.places import all_places
+
+log = structlog.get_logger(__name__)
 
 BATCH = 5000
 ORG_UPDATE = [
@@ -138,6 +143,35 @@ def fast_insert(model: type, objs: list, progress: Callable[[int], None]) -> Non
             progress(len(chunk))
 
 
+def tables_analyse(*, written: list[type[models.Model]], reason: str, rows: int) -> bool:
+    """Refresh the planner statistics of bulk-filled tables (PostgreSQL; a no-op elsewhere).
+
+    PostgreSQL's advice for populating a database: run ANALYZE afterwards. Autoanalyze lags a bulk
+    load (or is off), and a plan made for a "nearly empty" table can turn 0.2 s into 40 s.
+    Runs when `rows` (how many rows the caller wrote) reaches ANALYZE_MIN_ROWS; call it after the
+    writing transaction (inside one it still counts that transaction's own rows). Returns whether it ran.
+    """
+    if (
+        connection.vendor != "postgresql"
+        or not settings.ANALYZE_AFTER_BULK
+        or rows < settings.ANALYZE_MIN_ROWS
+    ):
+        return False
+    tables = list(dict.fromkeys(m._meta.db_table for m in written))
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    log.info(
+        "db.analysed",
+        reason=reason,
+        tables=tables,
+        rows=rows,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return True
+
+
 def _upsert(model: type, objs: list, update_fields: list[str], progress: Callable[[int], None]) -> None:
     """Plain inserts for new ids (the fast path of a first load), an upsert for the others."""
     existing: set[str] = set()
@@ -213,6 +247,16 @@ def dataset_load(parsed: Parsed, *, progress: Callable[[int], None] = lambda n: 
 
         _upsert(Offer, build(Offer, parsed.offers), OFFER_UPDATE, progress)
         _upsert(Request, build(Request, parsed.requests), REQUEST_UPDATE, progress)
+    counts = {
+        Organisation: len(parsed.organisations),
+        Offer: len(parsed.offers),
+        Request: len(parsed.requests),
+    }
+    tables_analyse(
+        written=[model for model, n in counts.items() if n],
+        reason="load_dataset",
+        rows=sum(counts.values()),
+    )
     return {
         "organisations": len(parsed.organisations),
         "offers": len(parsed.offers),

@@ -92,7 +92,10 @@ def engine_items(model: type[Offer] | type[Request], rows: QuerySet) -> list:
     total = "capacity" if model is Offer else "slots"
     code_fields = _CODE_FIELDS[model]
     rows = rows.annotate(**{f"{name}_text": Cast(name, TextField()) for name in code_fields})
-    rows = rows.annotate(site_lat=_SITE_LAT, site_lon=_SITE_LON)
+    # In id order: the rows' default order (newest first) ties on bulk-loaded rows, and a tie is
+    # broken by whichever plan PostgreSQL picks (the location join changed it), so the engine would
+    # see the same items in another order and break ties between equal solutions differently.
+    rows = rows.annotate(site_lat=_SITE_LAT, site_lon=_SITE_LON).order_by("pk")
     items = []
     for pk, amount, committed, status, verified_at, *values in rows.values_list(
         "pk", total, "committed", "status", "organisation__verified_at", *columns.values()

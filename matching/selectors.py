@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -236,6 +237,15 @@ def member_todo(user: User, *, today: date | None = None) -> dict[str, Any]:
         "offer", "request", "offer__organisation", "request__organisation"
     )
     confirmed = mine.filter(status=Match.Status.CONFIRMED)
+    # A new date the other side proposed for a confirmed activity waits for this side's answer.
+    date_to_agree = Q(school_id__in=org_ids, pending_side="company") | Q(
+        company_id__in=org_ids, pending_side="school"
+    )
+    # After the (last) day, each side says whether it took place; until this side has answered.
+    not_answered = Q(school_id__in=org_ids, school_held__isnull=True) | Q(
+        company_id__in=org_ids, company_held__isnull=True
+    )
+    last_day = Coalesce("activity_until", "activity_date")
     given = Feedback.objects.filter(match=OuterRef("pk"))
     feedback_due = mine.filter(status=Match.Status.COMPLETED).filter(
         Q(school_id__in=org_ids) & ~Exists(given.filter(side=Feedback.Side.SCHOOL))
@@ -243,8 +253,12 @@ def member_todo(user: User, *, today: date | None = None) -> dict[str, Any]:
     )
     return {
         "answer": list(mine.filter(awaiting_answer_of(org_ids)).order_by("expires_at", "pk")[:20]),
-        "date": list(confirmed.filter(activity_date__isnull=True).order_by("pk")[:20]),
-        "complete": list(confirmed.filter(activity_date__lt=today).order_by("activity_date", "pk")[:20]),
+        "date": list(confirmed.filter(date_to_agree).order_by("pending_date", "pk")[:20]),
+        "complete": list(
+            confirmed.alias(last_day=last_day)
+            .filter(not_answered, last_day__lt=today)
+            .order_by("activity_date", "pk")[:20]
+        ),
         "feedback": list(feedback_due.order_by("-activity_date", "-pk")[:20]),
         "upcoming": list(confirmed.filter(activity_date__gte=today).order_by("activity_date", "pk")[:5]),
     }

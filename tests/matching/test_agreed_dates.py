@@ -406,3 +406,24 @@ def test_the_data_migration_keeps_old_completed_matches_completed_and_marks_them
     migration.mark_completed_automatically(apps, None)
     match.refresh_from_db()
     assert match.status == "completed" and match.completed_automatically and match.completed_at
+
+
+# --- the member's to-do follows the agreement and the outcome ---------------------------------
+
+
+def test_the_to_do_lists_a_date_to_agree_and_an_activity_to_confirm_until_answered(cast, proposal):
+    from matching.selectors import member_todo
+
+    match, hr = proposal
+    match = confirmed(cast, proposal)
+    assert member_todo(hr)["date"] == [] and member_todo(cast.teacher)["date"] == []
+    matches.match_set_date(match=match, by=cast.teacher, activity_date=weekday_after(match.activity_date, 1))
+    # The school proposed it: the company has to agree, the school waits.
+    assert [m.pk for m in member_todo(hr)["date"]] == [match.pk]
+    assert member_todo(cast.teacher)["date"] == []
+
+    match = days_pass(Match.objects.get(pk=match.pk))
+    assert [m.pk for m in member_todo(cast.teacher)["complete"]] == [match.pk]
+    matches.match_outcome(match=match, by=cast.teacher, held=True)
+    # The school answered; the company may still say so too, but the school's list is empty.
+    assert member_todo(cast.teacher)["complete"] == []

@@ -170,7 +170,7 @@ def pages(scratch: str | None, matches: int, runs: int) -> None:
 
     from accounts.models import Organisation
     from matching.models import Match
-    from oversight.schoolyear import held_in, school_year_of
+    from oversight.schoolyear import happened_in, school_year_of
     from oversight.selectors.impact import organisation_impact
     from tests.factories import make_coordinator
 
@@ -179,7 +179,11 @@ def pages(scratch: str | None, matches: int, runs: int) -> None:
         _generate(matches)
     year = school_year_of()
     busiest = (
-        Match.objects.filter(held_in(year)).values("company").annotate(n=Count("id")).order_by("-n").first()
+        Match.objects.filter(happened_in(year))
+        .values("company")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
     )
     if not busiest:
         print("No held matches this school year: nothing to measure.")

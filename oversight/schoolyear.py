@@ -51,27 +51,6 @@ def happened_in(start_year: int, prefix: str = "", statuses: tuple[str, ...] = M
     )
 
 
-# Only an activity that took place counts as held (DESIGN §3: "only completed matches count as
-# held in every figure"): the impact pages, their exports and the monitor's held figures use this
-# one definition.
-HELD = ("completed", "evaluated")
-
-
-def held_in(start_year: int, prefix: str = "") -> Q:
-    """Matches (or rows reached through `prefix`) held in the school year: status completed or
-    evaluated, and the activity date — or without one the confirmation — in the year."""
-    first, last = school_year_bounds(start_year)
-    return Q(**{f"{prefix}status__in": HELD}) & (
-        Q(**{f"{prefix}activity_date__range": (first, last)})
-        | Q(
-            **{
-                f"{prefix}activity_date__isnull": True,
-                f"{prefix}confirmed_at__date__range": (first, last),
-            }
-        )
-    )
-
-
 class SchoolYearError(ValueError):
     """A value that is not a school year."""
 

@@ -17,6 +17,7 @@ from matching.models import (
     Weekday,
     WeekOfMonth,
 )
+from matching.services import listings
 from taxonomy.kinds import Kind
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
@@ -49,39 +50,12 @@ _LISTING_OUT = [
 ]
 
 
-# The kind-specific details (DESIGN §3), the same names in and out.
+# The kind-specific details (DESIGN §3), the same names in and out; the praktijkopleider's e-mail
+# and phone are shown on the match page after confirmation only, never in the listing API.
 OFFER_DETAIL_FIELDS = [
-    "max_group_size",
-    "duration_minutes",
-    "lesson_format",
-    "guest_brings",
-    "public_transport",
-    "wheelchair_accessible",
-    "duration_weeks",
-    "hours_per_week",
-    "allowance_per_month",
-    "bbl_wage_basis",
-    "supervisor_name",
-    "sbb_number",
-    "sbb_crebo",
-    "learning_goals",
-    "days",
-    "department",
-    "repeat",
-    "repeat_weekday",
-    "repeat_week",
-    "capacity_per_occurrence",
+    name for name in listings.OFFER_DETAIL_FIELDS if name not in ("supervisor_email", "supervisor_phone")
 ]
-REQUEST_DETAIL_FIELDS = [
-    "contact_person",
-    "group_size",
-    "group_count",
-    "school_provides",
-    "sbb_required",
-    "teacher",
-    "teacher_subject",
-    "bring_back",
-]
+REQUEST_DETAIL_FIELDS = list(listings.REQUEST_DETAIL_FIELDS)
 
 
 class _DistanceField(serializers.SerializerMethodField):

@@ -41,16 +41,8 @@ from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
 log = structlog.get_logger(__name__)
 
 COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo", "location")
-OFFER_FIELDS = COMMON_FIELDS + (
-    "capacity",
-    "online",
-    "available_from",
-    "available_until",
-    "language",
-    "contact_person",
-    "contract_type",
-    "sbb_recognised",
-    "vog_date",
+# The kind-specific details of an offer and a request (DESIGN §3); the API shows the same names.
+OFFER_DETAIL_FIELDS = (
     "max_group_size",
     "duration_minutes",
     "lesson_format",
@@ -74,14 +66,7 @@ OFFER_FIELDS = COMMON_FIELDS + (
     "repeat_week",
     "capacity_per_occurrence",
 )
-REQUEST_FIELDS = COMMON_FIELDS + (
-    "slots",
-    "online_ok",
-    "wanted_from",
-    "wanted_until",
-    "preferred_dates",
-    "vog_required",
-    "contract_type",
+REQUEST_DETAIL_FIELDS = (
     "contact_person",
     "group_size",
     "group_count",
@@ -90,6 +75,30 @@ REQUEST_FIELDS = COMMON_FIELDS + (
     "teacher",
     "teacher_subject",
     "bring_back",
+)
+OFFER_FIELDS = (
+    *COMMON_FIELDS,
+    "capacity",
+    "online",
+    "available_from",
+    "available_until",
+    "language",
+    "contact_person",
+    "contract_type",
+    "sbb_recognised",
+    "vog_date",
+    *OFFER_DETAIL_FIELDS,
+)
+REQUEST_FIELDS = (
+    *COMMON_FIELDS,
+    "slots",
+    "online_ok",
+    "wanted_from",
+    "wanted_until",
+    "preferred_dates",
+    "vog_required",
+    "contract_type",
+    *REQUEST_DETAIL_FIELDS,
 )
 TEXT_FIELDS = (
     "title",

@@ -13,7 +13,6 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from matching.models import Feedback, Match
-from oversight.schoolyear import HELD
 
 LOW_RATING = 2  # a rating of 1 or 2 is low
 REPEATED_LOW = 2  # a company with this many low ratings (or more) is flagged
@@ -85,7 +84,7 @@ def feedback_missing(provinces: Sequence[str]) -> list[dict[str, Any]]:
     school_gave = Exists(Feedback.objects.filter(match=OuterRef("pk"), side=Feedback.Side.SCHOOL))
     company_gave = Exists(Feedback.objects.filter(match=OuterRef("pk"), side=Feedback.Side.COMPANY))
     rows = (
-        Match.objects.filter(_in_scope(provinces), status__in=HELD)
+        Match.objects.filter(_in_scope(provinces), status__in=Match.HELD_STATUSES)
         .annotate(school_gave=school_gave, company_gave=company_gave)
         .filter(Q(school_gave=False) | Q(company_gave=False))
         .select_related("school", "company", "offer")

@@ -1,6 +1,6 @@
 """The impact of one school or company in one school year: what it held, with whom, for whom.
 
-Only held activities count (oversight.schoolyear.held_in: completed or evaluated, dated in the
+Only held activities count (oversight.schoolyear.happened_in: completed or evaluated, dated in the
 school year), so every figure here equals a count or a sum over the organisation's held matches.
 A handful of grouped queries, whatever the number of matches.
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from matching.models import Feedback, Match
 from oversight.csv_files import Column
-from oversight.schoolyear import held_in, school_year_label, school_year_slug
+from oversight.schoolyear import happened_in, school_year_label, school_year_slug
 from oversight.selectors.exports import KINDS, LEVELS, MATCH_STATUSES, SUBJECTS
 from oversight.selectors.kpis import LEVELS_OF_ACTIVITY, SUBJECTS_OF_ACTIVITY
 from taxonomy.kinds import Kind
@@ -28,7 +28,7 @@ from taxonomy.subjects import SUBJECT_BIT, Subject
 def held_matches(organisation: Organisation, year: int) -> QuerySet[Match]:
     """The organisation's matches held in the school year (either side of the match)."""
     side = Q(school=organisation) | Q(company=organisation)
-    return Match.objects.filter(side, held_in(year))
+    return Match.objects.filter(side, happened_in(year))
 
 
 def pupils_reached(rows: QuerySet[Match]) -> tuple[int, bool]:

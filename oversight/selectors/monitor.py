@@ -1,5 +1,5 @@
 """What the landsdeel monitor adds to the shared per-province figures (oversight/selectors/kpis.py):
-activities *held* per kind (completed only, oversight.schoolyear.held_in), the region's target
+activities *held* per kind (completed only, oversight.schoolyear.happened_in), the region's target
 for schools reached (settings per province, overridden by a coordinator's target), and the trend
 of the selected school year against the one before it.
 
@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 
 from matching.models import Match
 from oversight.models import CoverageTarget
-from oversight.schoolyear import held_in
+from oversight.schoolyear import happened_in
 from taxonomy.kinds import Kind
 
 HELD_KEYS = {
@@ -46,11 +46,11 @@ def held_by_province(provinces: Sequence[str], years: Sequence[int]) -> dict[str
         return out
     any_year = Q(pk__in=[])
     for year in years:
-        any_year |= held_in(year)
+        any_year |= happened_in(year)
     annotations: dict[str, Any] = {}
     for year in years:
-        annotations[f"n_{year}"] = Count("id", filter=held_in(year))
-        annotations[f"slots_{year}"] = Sum("slots", filter=held_in(year))
+        annotations[f"n_{year}"] = Count("id", filter=happened_in(year))
+        annotations[f"slots_{year}"] = Sum("slots", filter=happened_in(year))
     rows = (
         Match.objects.filter(any_year, request__organisation__province__in=list(provinces))
         .values("request__organisation__province", "offer__kind")

@@ -31,7 +31,7 @@ from matching import document_views, rules, selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.pagination import LargeListPaginator
-from matching.services import events, matches, outcomes, scheduling
+from matching.services import calendars, matches, outcomes, scheduling
 from matching.services import messages as messages_service
 from matching.services.outcome_links import outcome_link_read
 from taxonomy.levels import Level
@@ -266,7 +266,7 @@ def _optional_url(name: str, *args: object) -> str | None:
 def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the confirmed activity as an .ics file (the same event as the e-mailed invitation)."""
     match = selectors.match_get_for(request.user, pk)
-    data = events.calendar_file(match) if match.status in CALENDAR_STATUSES else None
+    data = calendars.calendar_file(match) if match.status in CALENDAR_STATUSES else None
     if data is None:
         raise Http404
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")

@@ -38,10 +38,8 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Membership, Organisation, User  # noqa: E402
 from config.celery_app import app  # noqa: E402
-from matching.models import Match, MatchingRun  # noqa: E402
-from matching.services.listings import listing_close  # noqa: E402
-from matching.services.offers import offer_create, offer_publish  # noqa: E402
-from matching.services.requests import request_create, request_publish  # noqa: E402
+from matching.models import Match, MatchingRun, Offer, Request  # noqa: E402
+from matching.services.listings import listing_close, listing_create, listing_publish  # noqa: E402
 from taxonomy.places import get_place  # noqa: E402
 from taxonomy.regions import landsdeel_of  # noqa: E402
 
@@ -79,9 +77,9 @@ def run_once(place: str) -> float:
     school, teacher = _organisation("school", place, tag)
     company, hr = _organisation("company", place, tag)
     start = timezone.localdate() + timedelta(days=30)
-    offer = offer_publish(
-        offer=offer_create(
-            organisation=company, by=hr, kind="guest_lesson", title=f"Bench gastles {tag}",
+    offer = listing_publish(
+        listing_create(
+            Offer, organisation=company, by=hr, kind="guest_lesson", title=f"Bench gastles {tag}",
             description="Benchmark.", levels=["havo"], subjects=["ict"], capacity=1,
             available_from=start, available_until=start + timedelta(days=60),
         ),
@@ -90,9 +88,9 @@ def run_once(place: str) -> float:
     # Let the offer's own run finish, so the request's run is the one we time.
     _wait(lambda: not MatchingRun.objects.filter(status__in=["pending", "running"]).exists(), 120)
     started = time.monotonic()
-    request = request_publish(
-        request=request_create(
-            organisation=school, by=teacher, kind="guest_lesson", title=f"Bench vraag {tag}",
+    request = listing_publish(
+        listing_create(
+            Request, organisation=school, by=teacher, kind="guest_lesson", title=f"Bench vraag {tag}",
             description="Benchmark.", levels=["havo"], subjects=["ict"], slots=1,
             wanted_from=start, wanted_until=start + timedelta(days=60),
         ),

@@ -18,7 +18,7 @@ from catalogue.forms import CatalogueSearchForm, SaveSearchForm
 from matching.pagination import LargeListPaginator
 from matching.search import Origin
 from matching.selectors import offers_public
-from matching.services.events import calendar_fields
+from matching.services.calendars import calendar_fields
 from notifications.ics import activity_event, activity_feed
 from oversight.access import coordinator_required, scope_provinces
 from oversight.selectors import coverage as coverage_selectors

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Organisation, User
 from matching import selectors
 from matching.models import Attachment, Match
-from matching.services import copies, documents, offers, placements, requests
+from matching.services import copies, documents, listings, placements
 from taxonomy.kinds import Kind
 
 
@@ -129,7 +129,7 @@ def _int(raw: str | None) -> int | None:
 @require_POST
 def offer_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for(request.user, pk, write=True)
-    copy = offers.offer_duplicate(offer=offer, by=request.user)
+    copy = copies.listing_duplicate(offer, by=request.user)
     messages.success(request, _("A copy has been saved as a draft. Check the dates and publish it."))
     return redirect("matching:offer_edit", copy.pk)
 
@@ -138,7 +138,7 @@ def offer_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = selectors.request_get_for(request.user, pk, write=True)
-    copy = requests.request_duplicate(request=wanted, by=request.user)
+    copy = copies.listing_duplicate(wanted, by=request.user)
     messages.success(request, _("A copy has been saved as a draft. Check the dates and publish it."))
     return redirect("matching:request_edit", copy.pk)
 
@@ -185,7 +185,7 @@ def sbb_check(request: HttpRequest, pk: int) -> HttpResponse:
     if not (request.user.is_coordinator or request.user.is_superuser):
         raise PermissionDenied
     offer = get_object_or_404(selectors.offers_sbb_unchecked(request.user, include_checked=True), pk=pk)
-    offers.offer_sbb_mark_checked(offer=offer, by=request.user)
+    listings.offer_sbb_mark_checked(offer=offer, by=request.user)
     messages.success(
         request,
         _("The SBB recognition of %(name)s is marked as checked.") % {"name": offer.organisation.name},

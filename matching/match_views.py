@@ -31,7 +31,7 @@ from matching import document_views, rules, selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.pagination import LargeListPaginator
-from matching.services import events, matches, scheduling
+from matching.services import calendars, matches, outcomes, scheduling
 from matching.services import messages as messages_service
 from matching.services.outcome_links import outcome_link_read
 from taxonomy.levels import Level
@@ -266,7 +266,7 @@ def _optional_url(name: str, *args: object) -> str | None:
 def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the confirmed activity as an .ics file (the same event as the e-mailed invitation)."""
     match = selectors.match_get_for(request.user, pk)
-    data = events.calendar_file(match) if match.status in CALENDAR_STATUSES else None
+    data = calendars.calendar_file(match) if match.status in CALENDAR_STATUSES else None
     if data is None:
         raise Http404
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
@@ -280,7 +280,7 @@ def _conduct_url(match: Match) -> str | None:
 
 
 def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessageForm) -> HttpResponse:
-    sides = matches.match_sides(user=request.user, match=match)
+    sides = access.side_of(request.user, match)
     today = timezone.localdate()
     accepted = {"school": match.school_accepted_at, "company": match.company_accepted_at}
     awaiting_me = match.status == Match.Status.PROPOSED and any(not accepted[side] for side in sides)
@@ -454,7 +454,7 @@ def match_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(match: Match) -> str:
         held = request.POST.get("held") == "yes"
-        matches.match_outcome(match=match, by=request.user, held=held, reason=request.POST.get("reason", ""))
+        outcomes.match_outcome(match=match, by=request.user, held=held, reason=request.POST.get("reason", ""))
         return _("Thank you: your answer is recorded.")
 
     return _act(request, pk, action)
@@ -481,7 +481,7 @@ def match_outcome_link(request: HttpRequest, token: str) -> HttpResponse:
     if not link.held and request.method != "POST":
         return render(request, "matching/matches/outcome_link.html", {**context, "ask_reason": True})
     try:
-        matches.match_outcome(
+        outcomes.match_outcome(
             match=match, by=user, held=link.held, reason=request.POST.get("reason", ""), side=link.side
         )
     except PermissionDenied:
@@ -547,7 +547,7 @@ def match_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             rating = int(request.POST.get("rating", ""))
         except ValueError:
             raise ValidationError(_("Choose a rating from 1 to 5.")) from None
-        matches.match_feedback(
+        outcomes.match_feedback(
             match=match, by=request.user, rating=rating, comment=request.POST.get("comment", "")
         )
         return _("Thank you for your feedback.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from matching.matcher import runs
-from matching.services import digests, listings, matches
+from matching.services import deadlines, digests, listings, outcomes
 
 
 @shared_task(acks_late=True)
@@ -28,17 +28,17 @@ def sweep_runs() -> int:
 def sweep_matches() -> dict[str, int]:
     # Never completes anything: after the date the sides are asked whether it took place.
     return {
-        "reminded": matches.remind_unanswered(),
-        "expired": matches.expire_overdue(),
-        "outcome_asked": matches.ask_outcomes(),
+        "reminded": deadlines.remind_unanswered(),
+        "expired": deadlines.expire_overdue(),
+        "outcome_asked": outcomes.ask_outcomes(),
         "listings_closed": listings.listings_close_past(),
-        "feedback_requested": matches.request_feedback(),
+        "feedback_requested": outcomes.request_feedback(),
     }
 
 
 @shared_task
 def activity_reminders() -> int:
-    return matches.remind_activities()
+    return deadlines.remind_activities()
 
 
 @shared_task

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from matching import selectors
 from matching.api.serializers import OrganisationBriefSerializer
 from matching.models import Attachment, Match, MatchMessage, Placement
-from matching.services import documents, matches, placements, scheduling
+from matching.services import documents, matches, outcomes, placements, scheduling
 from matching.services.messages import match_message_post
 
 
@@ -267,7 +267,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = OutcomeInput(data=request.data)
         data.is_valid(raise_exception=True)
         return self._out(
-            matches.match_outcome(match=self._writable(), by=request.user, **data.validated_data)
+            outcomes.match_outcome(match=self._writable(), by=request.user, **data.validated_data)
         )
 
     @extend_schema(request=FeedbackInput, responses=MatchOutputSerializer)
@@ -276,7 +276,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = FeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
         match = self._writable()
-        matches.match_feedback(match=match, by=request.user, **data.validated_data)
+        outcomes.match_feedback(match=match, by=request.user, **data.validated_data)
         return self._out(match)
 
     @extend_schema(

@@ -17,7 +17,7 @@ from matching.models import (
     Weekday,
     WeekOfMonth,
 )
-from matching.services import listings
+from matching.services.listing_fields import OFFER_FIELDS, REQUEST_FIELDS, public_fields
 from taxonomy.kinds import Kind
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
@@ -30,50 +30,22 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_LISTING_OUT = [
-    "id",
-    "organisation",
-    "location",
-    "kind",
-    "title",
-    "description",
-    "levels",
-    "subjects",
-    "max_travel_km",
-    "crebo",
-    "status",
-    "committed",
-    "created_at",
-    "updated_at",
-    "published_at",
-    "closed_at",
-]
+# What the API adds to the fields a person sets (services/listing_fields.py, the same names in and out).
+_RECORD = ["status", "committed", "created_at", "updated_at", "published_at", "closed_at", "free"]
 
 
-# The kind-specific details (DESIGN §3), the same names in and out; the praktijkopleider's e-mail
-# and phone are shown on the match page after confirmation only, never in the listing API.
-OFFER_DETAIL_FIELDS = [
-    name for name in listings.OFFER_DETAIL_FIELDS if name not in ("supervisor_email", "supervisor_phone")
-]
-REQUEST_DETAIL_FIELDS = list(listings.REQUEST_DETAIL_FIELDS)
-
-
-class _DistanceField(serializers.SerializerMethodField):
-    """`distance_km` (one decimal) when the list was searched `near` a place, else null."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(method_name="get_distance_km", **kwargs)
-
-
-def _distance_km(listing: Offer | Request) -> float | None:
-    distance = getattr(listing, "distance_km", None)
-    return None if distance is None else round(distance, 1)
-
-
-class OfferOutputSerializer(serializers.ModelSerializer):
-    organisation = OrganisationBriefSerializer(read_only=True)
+class _ListingOutput(serializers.ModelSerializer):
     free = serializers.IntegerField(read_only=True)
-    distance_km = _DistanceField()
+    # `distance_km` (one decimal) when the list was searched `near` a place, else null.
+    distance_km = serializers.SerializerMethodField()
+
+    def get_distance_km(self, listing: Offer | Request) -> float | None:
+        distance = getattr(listing, "distance_km", None)
+        return None if distance is None else round(distance, 1)
+
+
+class OfferOutputSerializer(_ListingOutput):
+    organisation = OrganisationBriefSerializer(read_only=True)
     # Blank for every kind but internships; the schema must say so (DRF drops allow_blank on read-only).
     contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
     lesson_format = serializers.ChoiceField(choices=LessonFormat.choices, allow_blank=True, read_only=True)
@@ -82,25 +54,14 @@ class OfferOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Offer
         fields = [
-            *_LISTING_OUT,
-            "capacity",
-            "free",
-            "online",
-            "available_from",
-            "available_until",
-            "language",
-            "contact_person",
-            "contract_type",
-            "sbb_recognised",
-            "vog_date",
-            *OFFER_DETAIL_FIELDS,
+            "id",
+            "organisation",
+            *public_fields(OFFER_FIELDS),
+            *_RECORD,
             "sbb_checked_at",
             "distance_km",
         ]
         read_only_fields = fields
-
-    def get_distance_km(self, listing: Offer) -> float | None:
-        return _distance_km(listing)
 
 
 class PublicOrganisationSerializer(serializers.ModelSerializer):
@@ -112,12 +73,10 @@ class PublicOrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfferPublicSerializer(serializers.ModelSerializer):
-    """An open offer for readers without an account: public fields only (issue 19)."""
+class OfferPublicSerializer(_ListingOutput):
+    """An open offer for readers without an account: public fields only."""
 
     organisation = PublicOrganisationSerializer(read_only=True)
-    free = serializers.IntegerField(read_only=True)
-    distance_km = _DistanceField()
 
     class Meta:
         model = Offer
@@ -140,35 +99,15 @@ class OfferPublicSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_distance_km(self, listing: Offer) -> float | None:
-        return _distance_km(listing)
 
-
-class RequestOutputSerializer(serializers.ModelSerializer):
+class RequestOutputSerializer(_ListingOutput):
     organisation = OrganisationBriefSerializer(read_only=True)
-    free = serializers.IntegerField(read_only=True)
-    distance_km = _DistanceField()
     contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Request
-        fields = [
-            *_LISTING_OUT,
-            "slots",
-            "free",
-            "online_ok",
-            "wanted_from",
-            "wanted_until",
-            "preferred_dates",
-            "vog_required",
-            "contract_type",
-            *REQUEST_DETAIL_FIELDS,
-            "distance_km",
-        ]
+        fields = ["id", "organisation", *public_fields(REQUEST_FIELDS), *_RECORD, "distance_km"]
         read_only_fields = fields
-
-    def get_distance_km(self, listing: Request) -> float | None:
-        return _distance_km(listing)
 
 
 class _ListingInput(serializers.Serializer):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from matching.dataset import Parsed
 from matching.models import Offer, Request
+from matching.services.listing_fields import BULK_OFFER_FIELDS, BULK_REQUEST_FIELDS
 from taxonomy.places import all_places
 
 log = structlog.get_logger(__name__)
@@ -33,41 +34,11 @@ ORG_UPDATE = [
     "place",
     "municipality",
 ]
-COMMON_UPDATE = [
-    "kind",
-    "title",
-    "description",
-    "levels",
-    "levels_mask",
-    "subjects",
-    "subjects_mask",
-    "max_travel_km",
-    "crebo",
-    "organisation",
-]
-OFFER_UPDATE = COMMON_UPDATE + [
-    "capacity",
-    "online",
-    "available_from",
-    "available_until",
-    "language",
-    "vog_date",
-    "sbb_recognised",
-    "contract_type",
-    "max_group_size",
-    "sbb_number",
-    "sbb_crebo",
-]
-REQUEST_UPDATE = COMMON_UPDATE + [
-    "slots",
-    "online_ok",
-    "wanted_from",
-    "wanted_until",
-    "vog_required",
-    "contract_type",
-    "group_size",
-    "sbb_required",
-]
+# A loaded row (matching/dataset.py) holds the bulk fields, the masks the matcher filters on, and
+# its organisation.
+_DERIVED = ["levels_mask", "subjects_mask", "organisation"]
+OFFER_UPDATE = [*BULK_OFFER_FIELDS, *_DERIVED]
+REQUEST_UPDATE = [*BULK_REQUEST_FIELDS, *_DERIVED]
 
 
 def known_organisation_kinds(ids: set[str]) -> dict[str, str]:

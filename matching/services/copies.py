@@ -13,16 +13,15 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from matching.models import Offer, Request
 from matching.services import listings
+from matching.services.listing_fields import fields_for
 from taxonomy.holidays import school_year_of
 
 log = structlog.get_logger(__name__)
 
-_NOT_COPIED = {"status", "committed", "published_at", "closed_at", "created_at", "updated_at", "external_id"}
-
 
 def _copy_data(listing: Offer | Request) -> dict:
-    fields = listings._fields_for(type(listing))
-    data = {name: getattr(listing, name) for name in fields if name not in _NOT_COPIED}
+    """Every field a person sets (status, slots taken and dates of record are the copy's own)."""
+    data = {name: getattr(listing, name) for name in fields_for(type(listing))}
     if "capacity" in data and listing.repeat:
         data["capacity"] = listing.capacity_per_occurrence or 1
     return data

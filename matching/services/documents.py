@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import User
 from matching.models import Attachment, Match
-from matching.services.matches import match_sides
 from taxonomy.kinds import Kind
 
 log = structlog.get_logger(__name__)
@@ -68,7 +68,7 @@ def _clean_name(name: str, kind: str) -> str:
 @transaction.atomic
 def attachment_add(*, match: Match, by: User, upload: UploadedFile) -> Attachment:
     """Attach a document; either side of the match may (the coordinator reads them)."""
-    if not match_sides(user=by, match=match):
+    if not access.side_of(by, match):
         raise PermissionDenied
     if match.offer.kind not in DOCUMENT_KINDS:
         raise ValidationError(
@@ -99,15 +99,6 @@ def attachment_add(*, match: Match, by: User, upload: UploadedFile) -> Attachmen
         raise
     log.info("attachment.added", match=match.pk, attachment=attachment.pk, type=kind, size=upload.size)
     return attachment
-
-
-@transaction.atomic
-def attachment_delete(*, attachment: Attachment, by: User) -> None:
-    if not match_sides(user=by, match=attachment.match):
-        raise PermissionDenied
-    storage, name = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
 
 
 def attachments_purge(*, now: datetime | None = None, limit: int = 1000) -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from matching.models import Match, MatchMessage
-from notifications.ics import activity_invitation
+from matching.services import calendars
 from notifications.services import notify
 
 
@@ -131,38 +131,6 @@ def accepted(match: Match, sides: set[str]) -> None:
     )
 
 
-def calendar_file(match: Match, *, cancel: bool = False) -> bytes | None:
-    """The activity as an iCalendar file (the e-mail attachment and the page's download)."""
-    if match.activity_date is None:
-        return None
-    # A cancellation must outrank every invitation sent before it.
-    return activity_invitation(
-        **calendar_fields(match), cancel=cancel, sequence=match.calendar_sequence + (1 if cancel else 0)
-    )
-
-
-def calendar_fields(match: Match) -> dict:
-    """What a dated activity looks like in a calendar: the invitation's and the feed's event."""
-    return {
-        "uid": f"match-{match.pk}@techniekpact-match.nl",
-        "day": match.activity_date,
-        "until": match.activity_until,
-        "start": match.activity_start,
-        "end": match.activity_end,
-        "summary": f"{match.offer.title} — {match.offer.organisation.name} × {match.request.organisation.name}",
-        "description": match.request.title,
-        "location": match.request.organisation.place,
-    }
-
-
-def _invitation(match: Match, *, cancel: bool) -> list[tuple[str, bytes, str]]:
-    data = calendar_file(match, cancel=cancel)
-    if data is None:
-        return []
-    method = "CANCEL" if cancel else "REQUEST"
-    return [("techniekpact-match.ics", data, f"text/calendar; method={method}; charset=utf-8")]
-
-
 def _when(match: Match) -> str:
     from django.utils import formats
 
@@ -185,7 +153,7 @@ def rescheduled(match: Match) -> None:
             _("The activity is now on %(when)s. The updated calendar invitation is attached.")
             % {"when": _when(match)}
         ),
-        attachments=_invitation(match, cancel=False),
+        attachments=calendars.calendar_attachments(match, cancel=False),
         object_key=f"{match.pk}:{match.calendar_sequence}",
     )
 
@@ -200,7 +168,7 @@ def confirmed(match: Match) -> None:
         lambda: _(
             "Both sides accepted. The contact details are now visible; the calendar invitation is attached."
         ),
-        attachments=_invitation(match, cancel=False),
+        attachments=calendars.calendar_attachments(match, cancel=False),
         context={**_summary(match), **_practicalities(match)},
     )
 
@@ -249,7 +217,7 @@ def cancelled(match: Match, by_sides: set[str]) -> None:
         recipients,
         lambda: _("Cancelled: %(title)s") % {"title": match.offer.title},
         lambda: _("The activity was cancelled. Reason: %(reason)s") % {"reason": match.end_reason},
-        attachments=_invitation(match, cancel=True) if was_confirmed else None,
+        attachments=calendars.calendar_attachments(match, cancel=True) if was_confirmed else None,
     )
 
 

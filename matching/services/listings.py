@@ -1,7 +1,8 @@
 """Create, update, publish, close and reopen offers and requests: the only writers of both.
 
 Offers and requests share their lifecycle (draft → open → closed, reopen), so one set of
-functions serves both; `offers.py` and `requests.py` expose the named entry points.
+functions serves both, given the model (`listing_create(Offer, …)`); the fields they take are
+named in `listing_fields.py`, copies are made in `copies.py`.
 """
 
 from __future__ import annotations
@@ -34,93 +35,14 @@ from matching.models import (
     WeekOfMonth,
 )
 from matching.services import scheduling
+from matching.services.listing_fields import TEXT_FIELDS, fields_for
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
 from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
 
 log = structlog.get_logger(__name__)
 
-COMMON_FIELDS = ("kind", "title", "description", "levels", "subjects", "max_travel_km", "crebo", "location")
-# The kind-specific details of an offer and a request (DESIGN §3); the API shows the same names.
-OFFER_DETAIL_FIELDS = (
-    "max_group_size",
-    "duration_minutes",
-    "lesson_format",
-    "guest_brings",
-    "public_transport",
-    "wheelchair_accessible",
-    "duration_weeks",
-    "hours_per_week",
-    "allowance_per_month",
-    "bbl_wage_basis",
-    "supervisor_name",
-    "supervisor_email",
-    "supervisor_phone",
-    "sbb_number",
-    "sbb_crebo",
-    "learning_goals",
-    "days",
-    "department",
-    "repeat",
-    "repeat_weekday",
-    "repeat_week",
-    "capacity_per_occurrence",
-)
-REQUEST_DETAIL_FIELDS = (
-    "contact_person",
-    "group_size",
-    "group_count",
-    "school_provides",
-    "sbb_required",
-    "teacher",
-    "teacher_subject",
-    "bring_back",
-)
-OFFER_FIELDS = (
-    *COMMON_FIELDS,
-    "capacity",
-    "online",
-    "available_from",
-    "available_until",
-    "language",
-    "contact_person",
-    "contract_type",
-    "sbb_recognised",
-    "vog_date",
-    *OFFER_DETAIL_FIELDS,
-)
-REQUEST_FIELDS = (
-    *COMMON_FIELDS,
-    "slots",
-    "online_ok",
-    "wanted_from",
-    "wanted_until",
-    "preferred_dates",
-    "vog_required",
-    "contract_type",
-    *REQUEST_DETAIL_FIELDS,
-)
-TEXT_FIELDS = (
-    "title",
-    "description",
-    "preferred_dates",
-    "guest_brings",
-    "school_provides",
-    "bbl_wage_basis",
-    "supervisor_name",
-    "supervisor_email",
-    "supervisor_phone",
-    "sbb_number",
-    "learning_goals",
-    "department",
-    "bring_back",
-    "teacher_subject",
-)
 SBB_NUMBER_RE = re.compile(r"^\d{9}$")
-
-
-def _fields_for(model: type[Listing]) -> tuple[str, ...]:
-    return OFFER_FIELDS if model is Offer else REQUEST_FIELDS
 
 
 def _expected_kind(model: type[Listing]) -> str:
@@ -152,7 +74,7 @@ def _codes(values: Iterable[str] | None, allowed: Iterable[str], field: str) -> 
 
 
 def _apply(listing: Listing, data: dict[str, Any]) -> None:
-    allowed = _fields_for(type(listing))
+    allowed = fields_for(type(listing))
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         raise ValidationError({name: _("This field cannot be set here.") for name in unknown})
@@ -448,10 +370,6 @@ def listing_reopen[L: (Offer, Request)](listing: L, *, by: User | None) -> L:
     return listing_publish(listing, by=by)
 
 
-def is_past(listing: Listing, today: date | None = None) -> bool:
-    return listing.date_until < (today or timezone.localdate())
-
-
 def listings_close_past(*, today: date | None = None) -> int:
     """Beat: open offers and requests whose window has passed are closed (DESIGN §3)."""
     today = today or timezone.localdate()
@@ -486,3 +404,15 @@ def listing_take_over[L: (Offer, Request)](listing: L, *, by: User) -> L:
         organisation=listing.organisation,
     )
     return listing
+
+
+@transaction.atomic
+def offer_sbb_mark_checked(*, offer: Offer, by: User) -> Offer:
+    """A coordinator of the company's province checked the SBB recognition in the SBB register."""
+    if not access.coordinates(by, offer.organisation.province) and not by.is_superuser:
+        raise PermissionDenied
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    offer.sbb_checked_at = timezone.localdate()
+    offer.sbb_checked_by = by
+    offer.save(update_fields=["sbb_checked_at", "sbb_checked_by", "updated_at"])
+    return offer

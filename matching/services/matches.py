@@ -1,5 +1,5 @@
-"""The match lifecycle (DESIGN §3): propose, accept, agree a date, decline, expire, cancel,
-"did it take place?" (outcome), feedback. Nothing completes a match by itself.
+"""The match lifecycle (DESIGN §3): propose, accept, agree a date, decline, expire, cancel.
+What happens after the date lives in `outcomes.py`, the beat's deadlines in `deadlines.py`.
 
 Capacity is committed when a match is proposed and released when it is declined, expired or
 cancelled. Every change of `committed` is a conditional UPDATE (`committed + n <= capacity`) on the
@@ -10,13 +10,13 @@ request (RELIABILITY §0.6).
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import partial
 
 import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,25 +24,15 @@ from accounts import access
 from accounts.models import User
 from matching import rules
 from matching.matcher import runs
-from matching.models import Feedback, Match, Offer, Request
+from matching.models import Match, Offer, Request
 from matching.services import events, scheduling
 from matching.services.proposals import proposal_dates, proposal_expires_at
 
 log = structlog.get_logger(__name__)
 
-REMINDER_DAYS = 3
-
 
 class CapacityError(ValidationError):
     """Not enough free slots left (someone else was faster)."""
-
-
-def _side_of(user: User, match: Match) -> set[str]:
-    return access.side_of(user, match)
-
-
-def match_sides(*, user: User, match: Match) -> set[str]:
-    return _side_of(user, match)
 
 
 def _commit(model: type[Offer] | type[Request], pk: int, slots: int) -> None:
@@ -54,7 +44,7 @@ def _commit(model: type[Offer] | type[Request], pk: int, slots: int) -> None:
         raise CapacityError(_("There are not enough free places left for this match."), code="capacity")
 
 
-def _release(match: Match) -> None:
+def slots_release(match: Match) -> None:
     Offer.objects.filter(pk=match.offer_id).update(committed=F("committed") - match.slots)
     Request.objects.filter(pk=match.request_id).update(committed=F("committed") - match.slots)
     # A fulfilled request is open again once slots are free.
@@ -63,7 +53,7 @@ def _release(match: Match) -> None:
     )
 
 
-def _after_end(match: Match) -> None:
+def rematch_queue(match: Match) -> None:
     """A released proposal sends its request to the next best candidate at once (DESIGN §4)."""
     landsdeel = match.request.organisation.landsdeel
     transaction.on_commit(partial(runs.listing_changed, landsdeel), robust=True)
@@ -124,7 +114,8 @@ def match_propose(
     return match
 
 
-def _locked(match: Match) -> Match:
+def match_locked(match: Match) -> Match:
+    """The match, locked for update until the caller's transaction ends."""
     return (
         Match.objects.select_for_update(of=("self",))
         .select_related("offer__organisation", "request__organisation")
@@ -166,8 +157,8 @@ def match_accept(*, match: Match, by: User) -> Match:
 
 
 def _accept(match: Match, by: User) -> tuple[Match, bool]:
-    match = _locked(match)
-    sides = _side_of(by, match)
+    match = match_locked(match)
+    sides = access.side_of(by, match)
     if not sides:
         raise PermissionDenied
     now = timezone.now()
@@ -202,8 +193,8 @@ def _accept(match: Match, by: User) -> tuple[Match, bool]:
 
 @transaction.atomic
 def match_decline(*, match: Match, by: User, reason: str = "") -> Match:
-    match = _locked(match)
-    if not _side_of(by, match):
+    match = match_locked(match)
+    if not access.side_of(by, match):
         raise PermissionDenied
     if match.status != Match.Status.PROPOSED:
         raise ValidationError(
@@ -212,17 +203,17 @@ def match_decline(*, match: Match, by: User, reason: str = "") -> Match:
     match.status = Match.Status.DECLINED
     match.ended_by, match.end_reason, match.ended_at = by, reason.strip(), timezone.now()
     match.save()
-    _release(match)
-    _after_end(match)
-    events.declined(match, _side_of(by, match))
+    slots_release(match)
+    rematch_queue(match)
+    events.declined(match, access.side_of(by, match))
     log.info("match.declined", match=match.pk)
     return match
 
 
 @transaction.atomic
 def match_cancel(*, match: Match, by: User, reason: str, as_coordinator: bool = False) -> Match:
-    match = _locked(match)
-    if not as_coordinator and not _side_of(by, match):
+    match = match_locked(match)
+    if not as_coordinator and not access.side_of(by, match):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason, so the other side understands.")})
@@ -231,9 +222,9 @@ def match_cancel(*, match: Match, by: User, reason: str, as_coordinator: bool = 
     match.status = Match.Status.CANCELLED
     match.ended_by, match.end_reason, match.ended_at = by, reason.strip(), timezone.now()
     match.save()
-    _release(match)
-    _after_end(match)
-    events.cancelled(match, set() if as_coordinator else _side_of(by, match))
+    slots_release(match)
+    rematch_queue(match)
+    events.cancelled(match, set() if as_coordinator else access.side_of(by, match))
     log.info("match.cancelled", match=match.pk, coordinator=as_coordinator)
     return match
 
@@ -241,7 +232,7 @@ def match_cancel(*, match: Match, by: User, reason: str, as_coordinator: bool = 
 @transaction.atomic
 def match_expire(*, match: Match) -> bool:
     """Expire an unanswered proposal (beat); True when this call expired it."""
-    match = _locked(match)
+    match = match_locked(match)
     if match.status != Match.Status.PROPOSED or match.expires_at is None or match.expires_at > timezone.now():
         return False
     _expire(match)
@@ -252,8 +243,8 @@ def _expire(match: Match) -> None:
     match.status = Match.Status.EXPIRED
     match.ended_at = timezone.now()
     match.save()
-    _release(match)
-    _after_end(match)
+    slots_release(match)
+    rematch_queue(match)
     events.expired(match)
 
 
@@ -291,8 +282,8 @@ def match_set_date(
     and tells them; the same date as now only adds the proposer's acceptance. On a confirmed match
     it is a pending change until the other side accepts it (the confirmed date stays valid);
     proposing the other side's pending date accepts it."""
-    match = _locked(match)
-    sides = _side_of(by, match)
+    match = match_locked(match)
+    sides = access.side_of(by, match)
     if not sides:
         raise PermissionDenied
     if match.status not in Match.LIVE:
@@ -359,196 +350,3 @@ def match_set_date(
         events.date_proposed(match, "school" if "school" in sides else "company")
     log.info("match.date_proposed", match=match.pk, sides=sorted(sides), changed=changed)
     return match
-
-
-OUTCOME_SIDES = ("school", "company")
-
-
-@transaction.atomic
-def match_outcome(*, match: Match, by: User, held: bool, reason: str = "", side: str | None = None) -> Match:
-    """A side says whether the activity took place (DESIGN §3), on or after its (last) day.
-
-    held from a side → completed, unless the other side said not held → disputed (the
-    coordinator decides); not held (with a reason) → not_held: the slots are released and the
-    request is open again. Each side answers once (a second answer: 409, the first one kept).
-    `side` narrows the answer to one side (the e-mail link is for one side)."""
-    match = _locked(match)
-    sides = _side_of(by, match)
-    if side is not None:
-        if side not in sides:
-            raise PermissionDenied
-        sides = {side}
-    if not sides:
-        raise PermissionDenied
-    if match.status not in (*Match.ANSWERABLE, Match.Status.DISPUTED):
-        raise ValidationError(
-            _("Only a confirmed activity can be reported on (it is %(status)s).")
-            % {"status": match.get_status_display()},
-            code="state",
-        )
-    last_day = match.last_day
-    if last_day is None or last_day > timezone.localdate():
-        raise ValidationError(
-            _("You can say whether it took place after the activity's date."), code="too_early"
-        )
-    open_sides = [s for s in OUTCOME_SIDES if s in sides and getattr(match, f"{s}_held") is None]
-    if not open_sides:
-        raise ValidationError(_("Your side has already answered."), code="duplicate")
-    reason = reason.strip()
-    if not held and not reason:
-        raise ValidationError({"reason": _("Say why it did not take place.")})
-    now = timezone.now()
-    for s in open_sides:
-        setattr(match, f"{s}_held", held)
-        setattr(match, f"{s}_held_reason", "" if held else reason)
-        setattr(match, f"{s}_held_at", now)
-        setattr(match, f"{s}_held_by", by)
-    answers = {getattr(match, f"{s}_held") for s in OUTCOME_SIDES} - {None}
-    before = match.status
-    if answers == {True, False}:
-        match.status = Match.Status.DISPUTED
-    elif answers == {True}:
-        if before == Match.Status.CONFIRMED:
-            match.status = Match.Status.COMPLETED
-            match.completed_at = now
-    else:
-        match.status = Match.Status.NOT_HELD
-        match.ended_by, match.end_reason, match.ended_at = by, reason, now
-    match.pending_side = ""
-    for field in PENDING_FIELDS:
-        setattr(match, field, None)
-    match.save()
-    # Slots of an activity that did not (undisputedly) happen are free again.
-    if before in Match.COMMITTING and match.status not in Match.COMMITTING:
-        _release(match)
-        _after_end(match)
-    events.outcome_recorded(match, set(open_sides))
-    log.info("match.outcome", match=match.pk, sides=open_sides, held=held, status=match.status)
-    return match
-
-
-@transaction.atomic
-def match_feedback(*, match: Match, by: User, rating: int, comment: str = "") -> Feedback:
-    match = _locked(match)
-    sides = _side_of(by, match)
-    if not sides:
-        raise PermissionDenied
-    if match.status not in Match.HELD_STATUSES:
-        raise ValidationError(
-            _("Feedback is possible once a side has confirmed that the activity took place."), code="state"
-        )
-    if not 1 <= int(rating) <= 5:
-        raise ValidationError({"rating": _("Give a rating from 1 to 5.")})
-    side = "school" if "school" in sides else "company"
-    if Feedback.objects.filter(match=match, side=side).exists():
-        raise ValidationError(_("Your side has already given feedback."), code="duplicate")
-    feedback = Feedback.objects.create(
-        match=match, side=side, rating=rating, comment=comment.strip(), given_by=by
-    )
-    if Feedback.objects.filter(match=match).count() == 2:
-        match.status = Match.Status.EVALUATED
-    match.save()
-    return feedback
-
-
-def expire_overdue(*, limit: int = 500) -> int:
-    """Beat: expire proposals past their answer date. Each is its own transaction."""
-    ids = list(
-        Match.objects.filter(status=Match.Status.PROPOSED, expires_at__lte=timezone.now()).values_list(
-            "pk", flat=True
-        )[:limit]
-    )
-    return sum(1 for pk in ids if match_expire(match=Match(pk=pk)))
-
-
-def remind_unanswered(*, limit: int = 500) -> int:
-    """Beat: proposals three days old without both answers get one reminder (reminded_at marks it)."""
-    cutoff = timezone.now() - timedelta(days=REMINDER_DAYS)
-    ids = list(
-        Match.objects.filter(
-            status=Match.Status.PROPOSED, created_at__lte=cutoff, reminded_at__isnull=True
-        ).values_list("pk", flat=True)[:limit]
-    )
-    sent = 0
-    for pk in ids:
-        with transaction.atomic():
-            # Claim first, so two beat runs never remind twice.
-            if Match.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=timezone.now()) == 1:
-                match = Match.objects.select_related("offer__organisation", "request__organisation").get(
-                    pk=pk
-                )
-                events.answer_reminder(match)
-                sent += 1
-    return sent
-
-
-def remind_activities(*, today: date | None = None, limit: int = 1000) -> int:
-    """Beat: confirmed activities (both sides agreed the date) 7 days and 1 day ahead; notify's key
-    makes a re-run send nothing new."""
-    today = today or timezone.localdate()
-    sent = 0
-    for days in (7, 1):
-        rows = Match.objects.filter(
-            status=Match.Status.CONFIRMED,
-            school_accepted_at__isnull=False,
-            company_accepted_at__isnull=False,
-            activity_date=today + timedelta(days=days),
-        ).select_related("offer__organisation", "request__organisation")[:limit]
-        for match in rows:
-            with transaction.atomic():
-                events.activity_reminder(match, days)
-            sent += 1
-    return sent
-
-
-def request_feedback(*, limit: int = 500) -> int:
-    """Beat: activities a side confirmed as held in the last three days get one feedback request
-    (notify's key dedupes). Nothing else is asked for feedback."""
-    recent = timezone.now() - timedelta(days=3)
-    rows = (
-        Match.objects.filter(status=Match.Status.COMPLETED, completed_at__gte=recent)
-        .select_related("offer__organisation", "request__organisation")
-        .order_by("-completed_at")[:limit]
-    )
-    for match in rows:
-        with transaction.atomic():
-            events.feedback_request(match)
-    return len(rows)
-
-
-def _past_last_day(today: date) -> Q:
-    return Q(activity_until__lt=today) | Q(activity_until__isnull=True, activity_date__lt=today)
-
-
-def ask_outcomes(*, today: date | None = None, limit: int = 500) -> int:
-    """Beat: confirmed activities whose (last) day has passed: both sides are asked, once, whether
-    it took place. It never changes a match's status: nothing completes by itself."""
-    today = today or timezone.localdate()
-    ids = list(
-        Match.objects.filter(
-            _past_last_day(today), status=Match.Status.CONFIRMED, outcome_asked_at__isnull=True
-        )
-        .order_by("activity_date", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    asked = 0
-    for pk in ids:
-        with transaction.atomic():
-            if Match.objects.filter(pk=pk, outcome_asked_at__isnull=True).update(
-                outcome_asked_at=timezone.now()
-            ):
-                match = Match.objects.select_related("offer__organisation", "request__organisation").get(
-                    pk=pk
-                )
-                events.outcome_request(match)
-                asked += 1
-    return asked
-
-
-def unconfirmed(*, today: date | None = None) -> QuerySet[Match]:
-    """Confirmed activities nobody answered "did it take place?" for 14 days after the (last) day:
-    listed for the coordinator, never completed by themselves."""
-    today = today or timezone.localdate()
-    return Match.objects.filter(
-        _past_last_day(today - timedelta(days=Match.UNCONFIRMED_AFTER_DAYS)), status=Match.Status.CONFIRMED
-    )

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts import access
 from accounts.models import User
 from matching.models import Match, Placement, TeacherReflection
-from matching.services.matches import match_sides
 from taxonomy.kinds import Kind
 
 log = structlog.get_logger(__name__)
@@ -25,7 +25,7 @@ def placement_add(
     *, match: Match, by: User, label: str, starts_on: date, ends_on: date, hours_per_week: int
 ) -> Placement:
     """One student's place: the school's side records it, at most one per slot of the match."""
-    if "school" not in match_sides(user=by, match=match):
+    if "school" not in access.side_of(by, match):
         raise PermissionDenied
     match = Match.objects.select_for_update().select_related("offer").get(pk=match.pk)
     errors: dict[str, list[str]] = {}
@@ -58,18 +58,11 @@ def placement_add(
     return placement
 
 
-@transaction.atomic
-def placement_remove(*, placement: Placement, by: User) -> None:
-    if "school" not in match_sides(user=by, match=placement.match):
-        raise PermissionDenied
-    placement.delete()
-
-
 def reflection_can_write(*, user: User, match: Match) -> bool:
     if match.offer.kind != Kind.TEACHER_INTERNSHIP or match.status not in PLACEMENT_STATUSES:
         return False
     teacher_id = match.request.teacher_id
-    return user.pk == teacher_id if teacher_id else "school" in match_sides(user=user, match=match)
+    return user.pk == teacher_id if teacher_id else "school" in access.side_of(user, match)
 
 
 @transaction.atomic

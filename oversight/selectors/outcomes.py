@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from matching.models import Match
-from matching.services.matches import unconfirmed
+from matching.services.outcomes import unconfirmed
 
 
 def matches_to_settle(

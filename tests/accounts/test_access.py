@@ -8,8 +8,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import access
+from matching.models import Request
 from matching.services import matches
-from matching.services.requests import request_create
+from matching.services.listings import listing_create
 from tests.factories import MembershipFactory, make_api_token
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _draft(org, by, title):
-    return request_create(
+    return listing_create(
+        Request,
         organisation=org,
         by=by,
         kind="guest_lesson",

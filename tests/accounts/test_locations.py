@@ -88,9 +88,11 @@ def test_a_request_for_a_location_shows_that_locations_holidays(cast, client):
     location = services.location_create(
         organisation=cast.school, by=cast.school_admin, name="Maastricht", number="04", place="Maastricht"
     )
-    from matching.services.requests import request_create
+    from matching.models import Request
+    from matching.services.listings import listing_create
 
-    wanted = request_create(
+    wanted = listing_create(
+        Request,
         organisation=cast.school,
         by=cast.teacher,
         kind="guest_lesson",

@@ -20,7 +20,7 @@ from accounts.models import ApiToken, AuditEntry, Invitation, Membership, Organi
 from accounts.services import invitation_create, user_delete, users_purge_inactive
 from accounts.tasks import purge_inactive_accounts
 from matching.models import Feedback, Match, MatchMessage, Offer, Request
-from matching.services import matches
+from matching.services import matches, outcomes
 from matching.services.messages import match_message_post
 from notifications.models import Delivery, Notification, Preference
 from tests.factories import MembershipFactory, UserFactory, make_api_token
@@ -278,8 +278,8 @@ def test_a_deleted_coordinator_loses_their_provinces_and_offers_lose_their_conta
 
 def test_feedback_and_invitations_survive_without_the_address(cast, match):
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
-    matches.match_outcome(match=match, by=cast.teacher, held=True)
-    matches.match_feedback(match=match, by=cast.teacher, rating=5, comment="Top!")
+    outcomes.match_outcome(match=match, by=cast.teacher, held=True)
+    outcomes.match_feedback(match=match, by=cast.teacher, rating=5, comment="Top!")
     invitation_create(organisation=cast.other_school, email=cast.teacher.email, by=cast.other_member)
     user_delete(user=cast.teacher, by=cast.teacher)
     assert Feedback.objects.get(match=match).comment == "Top!"

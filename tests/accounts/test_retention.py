@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from accounts.tasks import purge_past_retention
 from matching.models import Feedback, MatchMessage
-from matching.services.matches import match_feedback
 from matching.services.messages import match_message_post
+from matching.services.outcomes import match_feedback
 from oversight.models import ConductReport
 from oversight.services.conduct import conduct_report_create, conduct_report_handle
 from taxonomy.holidays import school_year_of

@@ -8,9 +8,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import Organisation
-from matching.models import Match
+from matching.models import Match, Offer
 from matching.services import listings
-from matching.services.offers import offer_create
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
@@ -36,7 +35,8 @@ def world(cast):
         "hengelo": open_offer(hengelo, staff, title="Werken met drones"),
         "far": open_offer(far, far_staff, title="Drones bouwen"),
         "closed": open_offer(hengelo, staff, title="Gesloten dronesles"),
-        "draft": offer_create(
+        "draft": listings.listing_create(
+            Offer,
             organisation=hengelo,
             by=staff,
             kind="guest_lesson",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from matching.models import Match
-from matching.services.matches import match_feedback
+from matching.services.outcomes import match_feedback
 from oversight.schoolyear import school_year_of
 from tests.e2e.conftest import OUTPUT, axe, nl, no_problems, shot
 from tests.e2e.test_journeys import coordinator_oost, follow, label, log_in, tool, totp_code

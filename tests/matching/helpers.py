@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from matching.services.offers import offer_create, offer_publish
-from matching.services.requests import request_create, request_publish
+from matching.models import Offer, Request
+from matching.services.listings import listing_create, listing_publish
 
 SOON = date.today() + timedelta(days=20)
 LATER = date.today() + timedelta(days=120)
@@ -26,7 +26,7 @@ def open_offer(org, by, **over):
     data |= over
     if data["kind"] == "internship":
         data.setdefault("contract_type", "both")  # an internship offer states BOL, BBL or both
-    return offer_publish(offer=offer_create(organisation=org, by=by, **data), by=by)
+    return listing_publish(listing_create(Offer, organisation=org, by=by, **data), by=by)
 
 
 def open_request(org, by, **over):
@@ -40,7 +40,7 @@ def open_request(org, by, **over):
         "wanted_from": SOON,
         "wanted_until": LATER,
     }
-    return request_publish(request=request_create(organisation=org, by=by, **(data | over)), by=by)
+    return listing_publish(listing_create(Request, organisation=org, by=by, **(data | over)), by=by)
 
 
 def days_pass(match, days: int = 1):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from matching.models import Match, Request
-from matching.services import matches, scheduling
+from matching.services import deadlines, matches, outcomes, scheduling
 from matching.services.outcome_links import outcome_token
 from notifications.ics import activity_invitation, parse_first_event
 from notifications.models import Notification
@@ -307,11 +307,11 @@ def test_no_answer_stays_confirmed_and_is_listed_as_unconfirmed_after_14_days(ca
 
     match = days_pass(confirmed(cast, proposal), days=15)
     for _ in range(2):  # every beat task, twice: nothing completes by itself
-        assert matches.expire_overdue() == 0
-        matches.remind_unanswered()
-        matches.remind_activities()
-        matches.request_feedback()
-        matches.ask_outcomes()
+        assert deadlines.expire_overdue() == 0
+        deadlines.remind_unanswered()
+        deadlines.remind_activities()
+        outcomes.request_feedback()
+        outcomes.ask_outcomes()
         from matching.tasks import activity_reminders, sweep_matches
 
         sweep_matches()
@@ -350,7 +350,7 @@ def test_the_one_click_link_records_only_its_answer_without_login(
     match = days_pass(confirmed(cast, proposal))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        matches.ask_outcomes()
+        outcomes.ask_outcomes()
     asked = [m for m in mail.outbox if m.to == [cast.teacher.email]]
     assert len(asked) == 1 and "/matches/took-place/" in asked[0].body
     # The first link is "yes, it took place", the second "no" (the mail is in the person's language).
@@ -390,7 +390,7 @@ def test_kpis_count_an_activity_as_held_only_once_a_side_says_so(cast, proposal)
     year = school_year_of(match.activity_date)
     before = dashboard_figures(["overijssel"], year, today=timezone.localdate())["kpis"]
     assert (before["activities"], before["schools_reached"], before["confirmed"]) == (0, 0, 1)
-    matches.match_outcome(match=match, by=cast.teacher, held=True)
+    outcomes.match_outcome(match=match, by=cast.teacher, held=True)
     after = dashboard_figures(["overijssel"], year, today=timezone.localdate())["kpis"]
     assert (after["activities"], after["schools_reached"], after["confirmed"]) == (1, 1, 0)
 
@@ -424,6 +424,6 @@ def test_the_to_do_lists_a_date_to_agree_and_an_activity_to_confirm_until_answer
 
     match = days_pass(Match.objects.get(pk=match.pk))
     assert [m.pk for m in member_todo(cast.teacher)["complete"]] == [match.pk]
-    matches.match_outcome(match=match, by=cast.teacher, held=True)
+    outcomes.match_outcome(match=match, by=cast.teacher, held=True)
     # The school answered; the company may still say so too, but the school's list is empty.
     assert member_todo(cast.teacher)["complete"] == []

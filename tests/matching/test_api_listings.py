@@ -6,8 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from matching.models import Offer, Request
-from matching.services.offers import offer_create, offer_publish
-from matching.services.requests import request_create, request_publish
+from matching.services.listings import listing_create, listing_publish
 from tests.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +54,16 @@ def request_payload(**over):
 
 @pytest.fixture
 def listings(cast):
-    offer_open = offer_publish(offer=offer_create(organisation=cast.company, by=cast.hr, **_o()), by=cast.hr)
-    offer_draft = offer_create(organisation=cast.company, by=cast.hr, **_o(title="Concept"))
-    request_open = request_publish(
-        request=request_create(organisation=cast.school, by=cast.teacher, **_r()), by=cast.teacher
+    offer_open = listing_publish(
+        listing_create(Offer, organisation=cast.company, by=cast.hr, **_o()), by=cast.hr
     )
-    request_draft = request_create(organisation=cast.school, by=cast.teacher, **_r(title="Concept"))
-    other_request = request_publish(
-        request=request_create(organisation=cast.other_school, by=cast.other_member, **_r(title="Elders")),
+    offer_draft = listing_create(Offer, organisation=cast.company, by=cast.hr, **_o(title="Concept"))
+    request_open = listing_publish(
+        listing_create(Request, organisation=cast.school, by=cast.teacher, **_r()), by=cast.teacher
+    )
+    request_draft = listing_create(Request, organisation=cast.school, by=cast.teacher, **_r(title="Concept"))
+    other_request = listing_publish(
+        listing_create(Request, organisation=cast.other_school, by=cast.other_member, **_r(title="Elders")),
         by=cast.other_member,
     )
     return {
@@ -210,11 +211,11 @@ def test_filters(cast, listings):
 def test_list_query_count_is_constant(cast, django_assert_max_num_queries):
     client = api(cast.coordinator)
     for i in range(3):
-        offer_create(organisation=cast.company, by=cast.hr, **_o(title=f"A{i}"))
+        listing_create(Offer, organisation=cast.company, by=cast.hr, **_o(title=f"A{i}"))
     with django_assert_max_num_queries(8):
         client.get("/api/v1/offers/")
     for i in range(30):
-        offer_create(organisation=cast.company, by=cast.hr, **_o(title=f"B{i}"))
+        listing_create(Offer, organisation=cast.company, by=cast.hr, **_o(title=f"B{i}"))
     with django_assert_max_num_queries(8):
         assert len(client.get("/api/v1/offers/").json()["results"]) == 25
 

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from matching.matcher import runs
-from matching.services import matches
+from matching.services import deadlines, matches, outcomes
 from notifications.ics import parse_first_event
 from notifications.models import Notification
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -78,10 +78,10 @@ def test_answer_reminder_on_day_three_once(cast, company):
     org, hr = company
     match = matches.match_propose(offer=open_offer(org, hr), request=open_request(cast.school, cast.teacher))
     matches.match_accept(match=match, by=hr)
-    assert matches.remind_unanswered() == 0
+    assert deadlines.remind_unanswered() == 0
     Match.objects.filter(pk=match.pk).update(created_at=timezone.now() - timedelta(days=3, minutes=1))
-    assert matches.remind_unanswered() == 1
-    assert matches.remind_unanswered() == 0
+    assert deadlines.remind_unanswered() == 1
+    assert deadlines.remind_unanswered() == 0
     assert "match.answer_reminder" in _events(cast.teacher) and "match.answer_reminder" not in _events(hr)
 
 
@@ -98,11 +98,11 @@ def test_activity_reminders_a_week_and_a_day_ahead_once(cast, company):
     matches.match_accept(match=match, by=hr)
     today = timezone.localdate()
     Match.objects.filter(pk=match.pk).update(activity_date=today + timedelta(days=7))
-    assert matches.remind_activities(today=today) == 1
-    matches.remind_activities(today=today)
+    assert deadlines.remind_activities(today=today) == 1
+    deadlines.remind_activities(today=today)
     week = [e for e in _events(cast.teacher) if e.startswith("match.activity_reminder_7d")]
     assert len(week) == 1 and any(e.startswith("match.activity_reminder_7d") for e in _events(hr))
-    assert matches.remind_activities(today=today + timedelta(days=6)) == 1
+    assert deadlines.remind_activities(today=today + timedelta(days=6)) == 1
     assert any(e.startswith("match.activity_reminder_1d") for e in _events(cast.teacher))
     assert _events(cast.other_member) == []
 
@@ -120,12 +120,12 @@ def test_feedback_request_after_the_activity(cast, company):
     matches.match_accept(match=match, by=hr)
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
     # Nothing completes by itself, so nobody is asked for feedback on an unconfirmed activity.
-    matches.ask_outcomes()
-    assert matches.request_feedback() == 0
+    outcomes.ask_outcomes()
+    assert outcomes.request_feedback() == 0
     assert Match.objects.get(pk=match.pk).status == "confirmed"
-    matches.match_outcome(match=match, by=cast.teacher, held=True)
-    matches.request_feedback()
-    matches.request_feedback()
+    outcomes.match_outcome(match=match, by=cast.teacher, held=True)
+    outcomes.request_feedback()
+    outcomes.request_feedback()
     assert _events(cast.teacher).count("match.feedback_request") == 1
     assert _events(hr).count("match.feedback_request") == 1
 

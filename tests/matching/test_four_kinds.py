@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from accounts.privacy import personal_data
 from matching.models import Attachment, Offer, Placement, Repeat, Request, TeacherReflection
 from matching.privacy import purge_attachments
-from matching.services import copies, listings, matches, offers, placements
+from matching.services import copies, listings, matches, placements
 from matching.services.documents import attachment_add
 from notifications.models import Notification
 from oversight.selectors.kpis import teachers_reached
@@ -352,7 +352,7 @@ def test_a_repeating_offer_counts_capacity_per_occurrence(cast):
 
 def test_duplicate_makes_a_draft_copy(cast):
     offer = open_offer(cast.company, cast.hr, max_group_size=25)
-    copy = offers.offer_duplicate(offer=offer, by=cast.hr)
+    copy = copies.listing_duplicate(offer, by=cast.hr)
     assert copy.pk != offer.pk and copy.status == "draft" and copy.max_group_size == 25
     assert copy.title == offer.title and copy.committed == 0
 

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import Offer, Request
-from matching.services.offers import offer_close
-from matching.services.requests import request_create
+from matching.services.listings import listing_close, listing_create
 from taxonomy.places import haversine_km
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
@@ -161,7 +160,8 @@ def test_school_staff_cannot_create_offers(client, cast):
 
 
 def test_teacher_cannot_see_or_edit_another_schools_requests(client, cast):
-    draft = request_create(
+    draft = listing_create(
+        Request,
         organisation=cast.other_school,
         by=cast.other_member,
         kind="guest_lesson",
@@ -283,7 +283,7 @@ def test_browse_subject_filter_does_not_treat_unknown_codes_as_any(client, cast)
 
 def test_browse_hides_drafts_and_closed_items(client, cast):
     closed = open_offer(cast.company, cast.hr, title="closed")
-    offer_close(offer=closed, by=cast.hr)
+    listing_close(closed, by=cast.hr)
     open_offer(cast.company, cast.hr, title="open")
     client.force_login(cast.teacher)
     assert _titles(client.get(reverse("matching:offer_browse"))) == {"open"}

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from matching.services.matches import match_feedback
+from matching.services.outcomes import match_feedback
 from tests.factories import OrganisationFactory, held_match
 from tests.matching.helpers import open_offer, open_request
 

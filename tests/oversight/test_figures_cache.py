@@ -32,7 +32,7 @@ def test_cached_figures_follow_every_saved_change(cast, settings, django_assert_
 def test_figures_are_cached_per_language(cast, settings):
     from django.utils import translation
 
-    from matching.services import matches
+    from matching.services import matches, outcomes
     from tests.factories import MembershipFactory, OrganisationFactory
     from tests.matching.helpers import open_offer
 
@@ -44,7 +44,7 @@ def test_figures_are_cached_per_language(cast, settings):
     matches.match_accept(match=match, by=cast.teacher)
     matches.match_accept(match=match, by=hr)
     days_pass(match)  # it took place yesterday: only held activities count
-    matches.match_outcome(match=match, by=hr, held=True)
+    outcomes.match_outcome(match=match, by=hr, held=True)
     settings.OVERSIGHT_CACHE_SECONDS = 120
     year = school_year_of()
     with translation.override("nl"):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry
-from matching.services.matches import match_feedback
+from matching.services.outcomes import match_feedback
 from oversight.schoolyear import school_year_of
 from tests.factories import held_match
 from tests.matching.helpers import open_offer, open_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from matching.matcher import runs
-from matching.services import digests, listings, matches
+from matching.services import listings, matches
 
 
 @shared_task(acks_late=True)
@@ -39,9 +39,3 @@ def sweep_matches() -> dict[str, int]:
 @shared_task
 def activity_reminders() -> int:
     return matches.remind_activities()
-
-
-@shared_task
-def coordinator_weekly_digest() -> int:
-    # Idempotent: one notification per coordinator per ISO week, whatever the number of runs.
-    return digests.coordinator_digests_send()

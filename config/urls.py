@@ -24,7 +24,6 @@ urlpatterns = [
     path("", include("oversight.impact_urls")),
     path("", include("catalogue.urls")),
     path("", include("notifications.urls")),
-    path("", include("matching.match_urls")),
     path("", include("matching.urls")),
     path("", include("accounts.urls")),
 ]

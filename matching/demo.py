@@ -1,4 +1,4 @@
-"""Demo offers, requests and matches for seed_demo (accounts' command calls `seed`)."""
+"""Demo offers, requests and matches (landsdeel Oost), seeded after accounts.demo by seed_demo."""
 
 from __future__ import annotations
 

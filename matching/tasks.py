@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from matching.matcher import runs
-from matching.services import deadlines, digests, listings, outcomes
+from matching.services import deadlines, listings, outcomes
 
 
 @shared_task(acks_late=True)
@@ -39,9 +39,3 @@ def sweep_matches() -> dict[str, int]:
 @shared_task
 def activity_reminders() -> int:
     return deadlines.remind_activities()
-
-
-@shared_task
-def coordinator_weekly_digest() -> int:
-    # Idempotent: one notification per coordinator per ISO week, whatever the number of runs.
-    return digests.coordinator_digests_send()

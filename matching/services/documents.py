@@ -3,7 +3,7 @@ writer of Attachment rows and their files (DESIGN §3).
 
 Safe upload: PDF, DOCX or ODT only, at most 10 MB, the type read from the content (a renamed
 `.exe` stays an executable), stored under a random name in a private storage; nothing is stored
-when a check fails. Reading goes through matching.match_views.attachment_download.
+when a check fails. Reading goes through matching.views.documents.attachment_download.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ a request, pair or match of a school elsewhere answers 404."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -19,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from matching import rules
-from matching.match_views import _why
 from matching.models import Match, Request
+from matching.presenters import match_why, why_this_match
 from matching.selectors import offers_visible_to
 from oversight.access import coordinator_required, scope_provinces
 from oversight.selectors import audit as audit_selectors
@@ -132,10 +131,7 @@ def _scoped_matches(request: HttpRequest):  # noqa: ANN202
 
 
 def _with_why(candidates: list[queue_selectors.Candidate]) -> list[dict[str, Any]]:
-    return [
-        {"candidate": c, "why": _why(SimpleNamespace(score=c.score, explanation=c.explanation))}  # type: ignore[arg-type]
-        for c in candidates
-    ]
+    return [{"candidate": c, "why": why_this_match(c.explanation, c.score)} for c in candidates]
 
 
 @coordinator_required
@@ -217,7 +213,7 @@ def pair(request: HttpRequest, request_pk: int, offer_pk: int) -> HttpResponse:
             }
             for b in broken
         ],
-        "why": _why(SimpleNamespace(score=score, explanation=explanation)),  # type: ignore[arg-type]
+        "why": why_this_match(explanation, score),
         "propose_form": propose_form,
         "block_form": block_form,
     }
@@ -284,7 +280,7 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     provinces = scope_provinces(request.user)
     context = {
         "match": match,
-        "why": _why(match),
+        "why": match_why(match),
         "entries": audit_selectors.audit_for_match(provinces=provinces, match=match)[:100],
         "cancel_form": cancel_form,
         "rematch_form": rematch_form,

@@ -1,19 +1,16 @@
-"""A believable demo region (landsdeel Oost): schools, companies, members and a coordinator.
-
-Idempotent: running it twice changes nothing. Other apps extend the demo through
-`DEMO_EXTENSIONS` (dotted paths of functions taking the command's stdout writer).
-"""
+"""The demo region's people (landsdeel Oost): schools, companies, their members, a coordinator
+and a platform admin. Called by the seed_demo command; idempotent."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from accounts.models import CoordinatorRegion, Membership, Organisation, User
 from taxonomy.places import get_place
@@ -81,8 +78,6 @@ DEMO_LOGINS = [
 COORDINATOR = ("coordinator@demo.techniekpact.nl", "Anouk Smit", ["overijssel", "gelderland"])
 UNVERIFIED = {"Het Assink Lyceum", "Installatiebedrijf Bruggeman"}
 
-DEMO_EXTENSIONS: list[str] = ["matching.demo.seed"]
-
 
 def _ensure_user(email: str, name: str, *, staff: bool = False) -> User:
     user = User.objects.filter(email=email).first()
@@ -90,8 +85,6 @@ def _ensure_user(email: str, name: str, *, staff: bool = False) -> User:
         user = User.objects.create_user(
             email=email, password=DEMO_PASSWORD, name=name, is_staff=staff, is_superuser=staff
         )
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
@@ -126,48 +119,37 @@ def _ensure_org(
     return org
 
 
-class Command(BaseCommand):
-    help = "Seed a believable demo region (landsdeel Oost) and print the demo logins. Idempotent."
+def seed(rng: random.Random) -> User:
+    """The platform admin, the coordinator (both with the fixed TOTP secret), the schools and
+    companies and their demo members. Returns the platform admin."""
+    admin = _ensure_user("admin@demo.techniekpact.nl", "Platform Admin", staff=True)
+    coordinator = _ensure_user(COORDINATOR[0], COORDINATOR[1])
+    for province in COORDINATOR[2]:
+        CoordinatorRegion.objects.get_or_create(user=coordinator, province=province)
+    # Coordinators and staff work with two-factor only: both get the fixed demo secret.
+    for person in (coordinator, admin):
+        if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(person, DEMO_TOTP_SECRET)
+    orgs = {}
+    for name, place, brin, levels in SCHOOLS:
+        orgs[name] = _ensure_org("school", name, place, brin, levels, coordinator, rng)
+    for name, place, kvk, sectors in COMPANIES:
+        orgs[name] = _ensure_org("company", name, place, kvk, sectors, coordinator, rng)
+    for email, name, org_name, is_admin in DEMO_LOGINS:
+        user = _ensure_user(email, name)
+        Membership.objects.get_or_create(
+            user=user, organisation=orgs[org_name], defaults={"is_admin": is_admin}
+        )
+    return admin
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        rng = random.Random(2026)  # noqa: S311 (demo data)
-        with transaction.atomic():
-            admin = _ensure_user("admin@demo.techniekpact.nl", "Platform Admin", staff=True)
-            coordinator = _ensure_user(COORDINATOR[0], COORDINATOR[1])
-            for province in COORDINATOR[2]:
-                CoordinatorRegion.objects.get_or_create(user=coordinator, province=province)
-            from allauth.mfa.models import Authenticator
-            from allauth.mfa.totp.internal.auth import TOTP
 
-            # Coordinators and staff work with two-factor only: both get the fixed demo secret.
-            for person in (coordinator, admin):
-                if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
-                    TOTP.activate(person, DEMO_TOTP_SECRET)
-            orgs = {}
-            for name, place, brin, levels in SCHOOLS:
-                orgs[name] = _ensure_org("school", name, place, brin, levels, coordinator, rng)
-            for name, place, kvk, sectors in COMPANIES:
-                orgs[name] = _ensure_org("company", name, place, kvk, sectors, coordinator, rng)
-            for email, name, org_name, is_admin in DEMO_LOGINS:
-                user = _ensure_user(email, name)
-                Membership.objects.get_or_create(
-                    user=user, organisation=orgs[org_name], defaults={"is_admin": is_admin}
-                )
-            for extension in DEMO_EXTENSIONS:
-                try:
-                    seed = import_string(extension)
-                except ImportError:
-                    continue
-                seed(stdout=self.stdout)
-        self._print_logins(admin)
-
-    def _print_logins(self, admin: User) -> None:
-        w = self.stdout.write
-        w(self.style.SUCCESS(f"Demo data ready: {Organisation.objects.count()} organisations."))
-        w(f"Open {settings.SITE_URL} and log in with password '{DEMO_PASSWORD}' as:")
-        for email, name, org_name, is_admin in DEMO_LOGINS:
-            role = "admin" if is_admin else "member"
-            w(f"  {email:36} {name} ({org_name}, {role})")
-        w(f"  {COORDINATOR[0]:36} {COORDINATOR[1]} (coordinator Overijssel + Gelderland)")
-        w(f"      two-factor: add TOTP secret {DEMO_TOTP_SECRET} to an authenticator app")
-        w(f"  {admin.email:36} platform admin (Django admin at /admin/), same TOTP secret")
+def logins(admin: User) -> list[str]:
+    """The lines that tell a demo user how to log in."""
+    lines = [f"Open {settings.SITE_URL} and log in with password '{DEMO_PASSWORD}' as:"]
+    for email, name, org_name, is_admin in DEMO_LOGINS:
+        role = "admin" if is_admin else "member"
+        lines.append(f"  {email:36} {name} ({org_name}, {role})")
+    lines.append(f"  {COORDINATOR[0]:36} {COORDINATOR[1]} (coordinator Overijssel + Gelderland)")
+    lines.append(f"      two-factor: add TOTP secret {DEMO_TOTP_SECRET} to an authenticator app")
+    lines.append(f"  {admin.email:36} platform admin (Django admin at /admin/), same TOTP secret")
+    return lines

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import CoordinatorRegion, Membership, Organisation, User
+from matching.models import Match, Offer, Request
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,9 @@ def _counts() -> tuple[int, ...]:
         Organisation.objects.count(),
         Membership.objects.count(),
         CoordinatorRegion.objects.count(),
+        Offer.objects.count(),
+        Request.objects.count(),
+        Match.objects.count(),
     )
 
 
@@ -28,6 +32,9 @@ def test_seed_demo_is_idempotent_and_prints_logins(client):
     assert Organisation.objects.filter(kind="school").count() >= 20
     assert Organisation.objects.filter(kind="company").count() >= 15
     assert set(Organisation.objects.values_list("landsdeel", flat=True)) == {"oost"}
+    # The people come first, then their offers and requests, matched once.
+    assert Offer.objects.filter(status="open").exists() and Request.objects.filter(status="open").exists()
+    assert Match.objects.filter(status="confirmed").count() == 1
     text = out.getvalue()
     assert "teacher@demo.techniekpact.nl" in text and "coordinator@demo.techniekpact.nl" in text
 

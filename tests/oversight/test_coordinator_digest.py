@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from config.celery_app import app
 from matching.services import matches
-from matching.services.digests import coordinator_digests_send
 from notifications.models import Notification
+from oversight.services.digests import coordinator_digests_send
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
@@ -61,3 +62,12 @@ def test_each_coordinator_gets_their_provinces_unmatched_requests_once_a_week(
 def test_no_digest_without_unmatched_requests(cast):
     assert coordinator_digests_send() == 0
     assert not Notification.objects.exists()
+
+
+def test_the_beat_schedule_still_finds_the_weekly_task(settings, cast):
+    app.loader.import_default_modules()  # what a worker does on start: autodiscover the tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["matching-coordinator-digest-monday-0700"]
+    assert app.amqp.router.route({}, entry["task"])["queue"].name == "matching"
+    open_request(cast.school, cast.teacher, title="Gastles waterstof")
+    # Eager in tests: the task runs the service and answers how many digests it wrote.
+    assert app.tasks[entry["task"]].delay().get() >= 1

@@ -22,11 +22,6 @@ from accounts.models import Membership, Organisation, User
 from matching.models import Match, MatchMessage, Offer, Request
 
 
-def _member_org_ids(user: User) -> list[int]:
-    """The organisation the person is acting for (accounts.access: the active one)."""
-    return access.acting_org_ids(user)
-
-
 def is_company_staff(user: User) -> bool:
     active = access.active_organisation(user)
     return active is not None and active.kind == Organisation.Kind.COMPANY
@@ -45,7 +40,7 @@ def offers_visible_to(user: User) -> QuerySet[Offer]:
     rows = Offer.objects.select_related("organisation")
     if user.is_superuser:
         return rows
-    condition = Q(status=Offer.Status.OPEN) | Q(organisation_id__in=_member_org_ids(user))
+    condition = Q(status=Offer.Status.OPEN) | Q(organisation_id__in=access.acting_org_ids(user))
     if user.is_coordinator:
         condition |= Q(organisation__province__in=user.coordinator_provinces)
     return rows.filter(condition)
@@ -55,7 +50,7 @@ def requests_visible_to(user: User) -> QuerySet[Request]:
     rows = Request.objects.select_related("organisation")
     if user.is_superuser:
         return rows
-    condition = Q(organisation_id__in=_member_org_ids(user))
+    condition = Q(organisation_id__in=access.acting_org_ids(user))
     if user.is_coordinator:
         condition |= Q(organisation__province__in=user.coordinator_provinces)
     if user.is_coordinator or is_company_staff(user):
@@ -73,7 +68,7 @@ def requests_unmatched() -> QuerySet[Request]:
 
 
 def can_edit(user: User, listing: Offer | Request) -> bool:
-    return listing.organisation_id in _member_org_ids(user)
+    return listing.organisation_id in access.acting_org_ids(user)
 
 
 def offer_get_for(user: User, offer_id: int, *, write: bool = False) -> Offer:
@@ -104,7 +99,7 @@ def matches_visible_to(user: User) -> QuerySet:
     )
     if user.is_superuser:
         return rows
-    org_ids = _member_org_ids(user)
+    org_ids = access.acting_org_ids(user)
     # school/company are copies of the request's and offer's organisation (see Match): two index
     # scans OR-ed, instead of joining every match with its offer and request.
     condition = Q(company_id__in=org_ids) | Q(school_id__in=org_ids)
@@ -116,10 +111,7 @@ def matches_visible_to(user: User) -> QuerySet:
 
 def match_get_for(user: User, match_id: int, *, write: bool = False):  # noqa: ANN201
     match = get_object_or_404(matches_visible_to(user), pk=match_id)
-    if write and not (
-        match.offer.organisation_id in _member_org_ids(user)
-        or match.request.organisation_id in _member_org_ids(user)
-    ):
+    if write and not access.side_of(user, match):
         raise PermissionDenied
     return match
 
@@ -160,7 +152,7 @@ def match_can_post_message(user: User, match: Match) -> bool:
     the match (school's or company's province, as in `matches_visible_to`); superusers too."""
     if user.is_superuser:
         return True
-    org_ids = _member_org_ids(user)
+    org_ids = access.acting_org_ids(user)
     if match.request.organisation_id in org_ids or match.offer.organisation_id in org_ids:
         return True
     provinces = set(user.coordinator_provinces)
@@ -192,17 +184,6 @@ def _published_or_visible(visible: QuerySet[Offer], model: type[Offer], pk: int)
     return found
 
 
-def match_sides_of(user: User, match: Match) -> set[str]:
-    """ "school" and/or "company": the sides of the match the person belongs to."""
-    org_ids = _member_org_ids(user)
-    sides = set()
-    if match.request.organisation_id in org_ids:
-        sides.add("school")
-    if match.offer.organisation_id in org_ids:
-        sides.add("company")
-    return sides
-
-
 def offers_sbb_unchecked(user: User, *, include_checked: bool = False) -> QuerySet[Offer]:
     """Offers stating an SBB leerbedrijf number, of companies in the coordinator's provinces,
     whose recognition nobody has checked yet (oldest first)."""
@@ -232,7 +213,7 @@ def member_todo(user: User, *, today: date | None = None) -> dict[str, Any]:
     from matching.models import Feedback
 
     today = today or timezone.localdate()
-    org_ids = _member_org_ids(user)
+    org_ids = access.acting_org_ids(user)
     mine = Match.objects.filter(Q(school_id__in=org_ids) | Q(company_id__in=org_ids)).select_related(
         "offer", "request", "offer__organisation", "request__organisation"
     )

@@ -1,6 +1,6 @@
-"""Reads and access checks for offers and requests (and later matches).
+"""Reads and access checks for offers, requests and matches.
 
-Visibility (issue 3): members see everything of their own organisation; every signed-in person
+Visibility: members see everything of their own organisation; every signed-in person
 sees open offers; company staff and coordinators see open requests; coordinators see everything
 of the organisations in their provinces. Anything else answers 404.
 """
@@ -28,7 +28,7 @@ def is_company_staff(user: User) -> bool:
 
 
 def offers_public() -> QuerySet[Offer]:
-    """What anyone may read without an account: open offers of verified companies (issue 19)."""
+    """What anyone may read without an account: open offers of verified companies."""
     return Offer.objects.select_related("organisation").filter(
         status=Offer.Status.OPEN,
         organisation__verified_at__isnull=False,
@@ -195,7 +195,7 @@ def offers_sbb_unchecked(user: User, *, include_checked: bool = False) -> QueryS
     return rows.exclude(status="draft").order_by("created_at", "pk")
 
 
-# --- What waits for a member (the dashboard's to-do, issue 17) ----------------------------------
+# --- What waits for a member (the dashboard's to-do) -------------------------------------------
 
 
 def awaiting_answer_of(org_ids: list[int]) -> Q:

@@ -28,7 +28,7 @@ from matching.models import Offer, Request
 from matching.search import listings_search, search_params_parse
 from matching.services import listings, matches
 
-# Searching lists (issue 19): words, distance from a place, and two more orderings.
+# Searching lists: words, distance from a place, and two more orderings.
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Words in title, description, organisation name or place."),
     OpenApiParameter("near", str, description="A place name from the gazetteer, or an organisation id."),

@@ -19,7 +19,7 @@ from matching.models import Offer, Request
 from matching.services.listing_fields import BULK_OFFER_FIELDS, BULK_REQUEST_FIELDS
 from taxonomy.places import all_places
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 BATCH = 5000
 ORG_UPDATE = [
@@ -133,7 +133,7 @@ def tables_analyse(*, written: list[type[models.Model]], reason: str, rows: int)
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-    log.info(
+    logger.info(
         "db.analysed",
         reason=reason,
         tables=tables,

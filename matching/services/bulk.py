@@ -22,18 +22,9 @@ from taxonomy.places import all_places
 logger = structlog.get_logger(__name__)
 
 BATCH = 5000
-ORG_UPDATE = [
-    "kind",
-    "name",
-    "latitude",
-    "longitude",
-    "province",
-    "landsdeel",
-    "levels",
-    "sectors",
-    "place",
-    "municipality",
-]
+# An organisation of the file (matching/dataset.py) and the place found nearest to it.
+_ORG_PARSED = ["kind", "name", "latitude", "longitude", "province", "landsdeel", "levels", "sectors"]
+ORG_UPDATE = [*_ORG_PARSED, "place", "municipality"]
 # A loaded row (matching/dataset.py) holds the bulk fields, the masks the matcher filters on, and
 # its organisation.
 _DERIVED = ["levels_mask", "subjects_mask", "organisation"]

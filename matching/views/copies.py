@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organisation
 from matching import selectors
-from matching.services import copies, offers, requests
+from matching.services import copies
 
 
 @login_required
 @require_POST
 def offer_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for(request.user, pk, write=True)
-    copy = offers.offer_duplicate(offer=offer, by=request.user)
+    copy = copies.listing_duplicate(offer, by=request.user)
     messages.success(request, _("A copy has been saved as a draft. Check the dates and publish it."))
     return redirect("matching:offer_edit", copy.pk)
 
@@ -29,7 +29,7 @@ def offer_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = selectors.request_get_for(request.user, pk, write=True)
-    copy = requests.request_duplicate(request=wanted, by=request.user)
+    copy = copies.listing_duplicate(wanted, by=request.user)
     messages.success(request, _("A copy has been saved as a draft. Check the dates and publish it."))
     return redirect("matching:request_edit", copy.pk)
 

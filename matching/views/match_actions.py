@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from matching import selectors
 from matching.models import Match
-from matching.services import matches
+from matching.services import matches, outcomes
 from matching.services.outcome_links import outcome_link_read
 
 FIELD_LABELS = {
@@ -111,7 +111,7 @@ def match_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
     def action(match: Match) -> str:
         held = request.POST.get("held") == "yes"
-        matches.match_outcome(match=match, by=request.user, held=held, reason=request.POST.get("reason", ""))
+        outcomes.match_outcome(match=match, by=request.user, held=held, reason=request.POST.get("reason", ""))
         return _("Thank you: your answer is recorded.")
 
     return _act(request, pk, action)
@@ -138,7 +138,7 @@ def match_outcome_link(request: HttpRequest, token: str) -> HttpResponse:
     if not link.held and request.method != "POST":
         return render(request, "matching/matches/outcome_link.html", {**context, "ask_reason": True})
     try:
-        matches.match_outcome(
+        outcomes.match_outcome(
             match=match, by=user, held=link.held, reason=request.POST.get("reason", ""), side=link.side
         )
     except PermissionDenied:
@@ -204,7 +204,7 @@ def match_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             rating = int(request.POST.get("rating", ""))
         except ValueError:
             raise ValidationError(_("Choose a rating from 1 to 5.")) from None
-        matches.match_feedback(
+        outcomes.match_feedback(
             match=match, by=request.user, rating=rating, comment=request.POST.get("comment", "")
         )
         return _("Thank you for your feedback.")

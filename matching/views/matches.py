@@ -25,7 +25,7 @@ from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
 from matching.pagination import LargeListPaginator
 from matching.presenters import ENDED, match_timeline, match_why
-from matching.services import events, matches, scheduling
+from matching.services import calendars, scheduling
 from matching.services import messages as messages_service
 from matching.views import documents
 from matching.views.sides import add_service_errors
@@ -129,7 +129,7 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the confirmed activity as an .ics file (the same event as the e-mailed invitation)."""
     match = selectors.match_get_for(request.user, pk)
-    data = events.calendar_file(match) if match.status in CALENDAR_STATUSES else None
+    data = calendars.calendar_file(match) if match.status in CALENDAR_STATUSES else None
     if data is None:
         raise Http404
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
@@ -138,7 +138,7 @@ def match_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request: HttpRequest, match: Match, message_form: MatchMessageForm) -> HttpResponse:
-    sides = matches.match_sides(user=request.user, match=match)
+    sides = access.side_of(request.user, match)
     today = timezone.localdate()
     accepted = {"school": match.school_accepted_at, "company": match.company_accepted_at}
     awaiting_me = match.status == Match.Status.PROPOSED and any(not accepted[side] for side in sides)

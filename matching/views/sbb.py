@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from matching import selectors
-from matching.services import offers
+from matching.services import listings
 
 
 def _require_coordinator(user: User) -> None:
@@ -33,7 +33,7 @@ def sbb_unchecked(request: HttpRequest) -> HttpResponse:
 def sbb_check(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request.user)
     offer = get_object_or_404(selectors.offers_sbb_unchecked(request.user, include_checked=True), pk=pk)
-    offers.offer_sbb_mark_checked(offer=offer, by=request.user)
+    listings.offer_sbb_mark_checked(offer=offer, by=request.user)
     messages.success(
         request,
         _("The SBB recognition of %(name)s is marked as checked.") % {"name": offer.organisation.name},

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Membership, Organisation, User
-from matching.models import Match, MatchMessage, Offer, Request
+from matching.models import Feedback, Match, MatchMessage, Offer, Request
 
 
 def is_company_staff(user: User) -> bool:
@@ -87,8 +87,6 @@ def request_get_for(user: User, request_id: int, *, write: bool = False) -> Requ
 
 def matches_visible_to(user: User) -> QuerySet:
     """Matches of the person's organisations (either side), and for coordinators their provinces."""
-    from matching.models import Match
-
     rows = Match.objects.select_related(
         "offer__organisation",
         "request__organisation",
@@ -210,8 +208,6 @@ def member_todo(user: User, *, today: date | None = None) -> dict[str, Any]:
     """What the person's organisations have to do next, each with the matches it concerns:
     proposals to answer, dates to agree, activities to confirm as held, feedback to give; and the
     coming activities."""
-    from matching.models import Feedback
-
     today = today or timezone.localdate()
     org_ids = access.acting_org_ids(user)
     mine = Match.objects.filter(Q(school_id__in=org_ids) | Q(company_id__in=org_ids)).select_related(

@@ -34,7 +34,7 @@ from matching.models import (
     Request,
     WeekOfMonth,
 )
-from matching.services import scheduling
+from matching.services import events, scheduling
 from matching.services.listing_fields import TEXT_FIELDS, fields_for
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
@@ -292,8 +292,6 @@ def listing_update[L: (Offer, Request)](
 
 
 def _tell_contact_changed(listing: Listing) -> None:
-    from matching.services import events
-
     field = "offer" if isinstance(listing, Offer) else "request"
     live = Match.objects.filter(**{field: listing}, status__in=Match.COMMITTING).select_related(
         "offer__organisation", "request__organisation", "offer__contact_person", "request__contact_person"

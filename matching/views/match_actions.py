@@ -1,6 +1,6 @@
 """The answers posted from a match page: accept, decline, cancel, a date, whether it took place
 (also through the signed link in the e-mail) and feedback. Each runs one service of
-`matching.services.matches` and shows its outcome as a message."""
+`matching.services.matches` or `.outcomes` and shows its outcome as a message."""
 
 from __future__ import annotations
 

@@ -163,7 +163,7 @@ register_collector("matching", collect)
 register_anonymiser(anonymise)
 
 
-# --- retention (issue 21; accounts.privacy.register_retention) ---------------------------------
+# --- retention (registered with accounts.privacy.register_retention) ----------------------------
 
 
 def school_years_cutoff(today: date, school_years: int) -> date:

@@ -1,6 +1,6 @@
-"""Reads and access checks for offers and requests (and later matches).
+"""Reads and access checks for offers, requests and matches.
 
-Visibility (issue 3): members see everything of their own organisation; every signed-in person
+Visibility: members see everything of their own organisation; every signed-in person
 sees open offers; company staff and coordinators see open requests; coordinators see everything
 of the organisations in their provinces. Anything else answers 404.
 """
@@ -19,12 +19,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Membership, Organisation, User
-from matching.models import Match, MatchMessage, Offer, Request
-
-
-def _member_org_ids(user: User) -> list[int]:
-    """The organisation the person is acting for (accounts.access: the active one)."""
-    return access.acting_org_ids(user)
+from matching.models import Feedback, Match, MatchMessage, Offer, Request
 
 
 def is_company_staff(user: User) -> bool:
@@ -33,7 +28,7 @@ def is_company_staff(user: User) -> bool:
 
 
 def offers_public() -> QuerySet[Offer]:
-    """What anyone may read without an account: open offers of verified companies (issue 19)."""
+    """What anyone may read without an account: open offers of verified companies."""
     return Offer.objects.select_related("organisation").filter(
         status=Offer.Status.OPEN,
         organisation__verified_at__isnull=False,
@@ -45,7 +40,7 @@ def offers_visible_to(user: User) -> QuerySet[Offer]:
     rows = Offer.objects.select_related("organisation")
     if user.is_superuser:
         return rows
-    condition = Q(status=Offer.Status.OPEN) | Q(organisation_id__in=_member_org_ids(user))
+    condition = Q(status=Offer.Status.OPEN) | Q(organisation_id__in=access.acting_org_ids(user))
     if user.is_coordinator:
         condition |= Q(organisation__province__in=user.coordinator_provinces)
     return rows.filter(condition)
@@ -55,7 +50,7 @@ def requests_visible_to(user: User) -> QuerySet[Request]:
     rows = Request.objects.select_related("organisation")
     if user.is_superuser:
         return rows
-    condition = Q(organisation_id__in=_member_org_ids(user))
+    condition = Q(organisation_id__in=access.acting_org_ids(user))
     if user.is_coordinator:
         condition |= Q(organisation__province__in=user.coordinator_provinces)
     if user.is_coordinator or is_company_staff(user):
@@ -73,7 +68,7 @@ def requests_unmatched() -> QuerySet[Request]:
 
 
 def can_edit(user: User, listing: Offer | Request) -> bool:
-    return listing.organisation_id in _member_org_ids(user)
+    return listing.organisation_id in access.acting_org_ids(user)
 
 
 def offer_get_for(user: User, offer_id: int, *, write: bool = False) -> Offer:
@@ -92,8 +87,6 @@ def request_get_for(user: User, request_id: int, *, write: bool = False) -> Requ
 
 def matches_visible_to(user: User) -> QuerySet:
     """Matches of the person's organisations (either side), and for coordinators their provinces."""
-    from matching.models import Match
-
     rows = Match.objects.select_related(
         "offer__organisation",
         "request__organisation",
@@ -104,7 +97,7 @@ def matches_visible_to(user: User) -> QuerySet:
     )
     if user.is_superuser:
         return rows
-    org_ids = _member_org_ids(user)
+    org_ids = access.acting_org_ids(user)
     # school/company are copies of the request's and offer's organisation (see Match): two index
     # scans OR-ed, instead of joining every match with its offer and request.
     condition = Q(company_id__in=org_ids) | Q(school_id__in=org_ids)
@@ -116,10 +109,7 @@ def matches_visible_to(user: User) -> QuerySet:
 
 def match_get_for(user: User, match_id: int, *, write: bool = False):  # noqa: ANN201
     match = get_object_or_404(matches_visible_to(user), pk=match_id)
-    if write and not (
-        match.offer.organisation_id in _member_org_ids(user)
-        or match.request.organisation_id in _member_org_ids(user)
-    ):
+    if write and not access.side_of(user, match):
         raise PermissionDenied
     return match
 
@@ -160,7 +150,7 @@ def match_can_post_message(user: User, match: Match) -> bool:
     the match (school's or company's province, as in `matches_visible_to`); superusers too."""
     if user.is_superuser:
         return True
-    org_ids = _member_org_ids(user)
+    org_ids = access.acting_org_ids(user)
     if match.request.organisation_id in org_ids or match.offer.organisation_id in org_ids:
         return True
     provinces = set(user.coordinator_provinces)
@@ -192,17 +182,6 @@ def _published_or_visible(visible: QuerySet[Offer], model: type[Offer], pk: int)
     return found
 
 
-def match_sides_of(user: User, match: Match) -> set[str]:
-    """ "school" and/or "company": the sides of the match the person belongs to."""
-    org_ids = _member_org_ids(user)
-    sides = set()
-    if match.request.organisation_id in org_ids:
-        sides.add("school")
-    if match.offer.organisation_id in org_ids:
-        sides.add("company")
-    return sides
-
-
 def offers_sbb_unchecked(user: User, *, include_checked: bool = False) -> QuerySet[Offer]:
     """Offers stating an SBB leerbedrijf number, of companies in the coordinator's provinces,
     whose recognition nobody has checked yet (oldest first)."""
@@ -214,7 +193,7 @@ def offers_sbb_unchecked(user: User, *, include_checked: bool = False) -> QueryS
     return rows.exclude(status="draft").order_by("created_at", "pk")
 
 
-# --- What waits for a member (the dashboard's to-do, issue 17) ----------------------------------
+# --- What waits for a member (the dashboard's to-do) -------------------------------------------
 
 
 def awaiting_answer_of(org_ids: list[int]) -> Q:
@@ -229,10 +208,8 @@ def member_todo(user: User, *, today: date | None = None) -> dict[str, Any]:
     """What the person's organisations have to do next, each with the matches it concerns:
     proposals to answer, dates to agree, activities to confirm as held, feedback to give; and the
     coming activities."""
-    from matching.models import Feedback
-
     today = today or timezone.localdate()
-    org_ids = _member_org_ids(user)
+    org_ids = access.acting_org_ids(user)
     mine = Match.objects.filter(Q(school_id__in=org_ids) | Q(company_id__in=org_ids)).select_related(
         "offer", "request", "offer__organisation", "request__organisation"
     )

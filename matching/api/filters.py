@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 from django_filters import rest_framework as filters
 
+from accounts import access
 from matching.models import Offer, Request
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -32,8 +33,6 @@ class _ListingFilter(filters.FilterSet):
         )
 
     def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        from accounts import access
-
         if not self.request.user.is_authenticated:  # public readers have no organisation
             return queryset.none() if value else queryset
         own = access.acting_org_ids(self.request.user)

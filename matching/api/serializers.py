@@ -6,21 +6,16 @@ from rest_framework import serializers
 
 from accounts import access
 from accounts.models import Location, Organisation, User
-from matching.models import (
-    GROUP_SIZE_MAX,
-    ContractType,
-    LessonFormat,
-    ListingLanguage,
-    Offer,
-    Repeat,
-    Request,
-    Weekday,
-    WeekOfMonth,
-)
+from matching.models import GROUP_SIZE_MAX, ContractType, Offer, Request
 from matching.services.listing_fields import OFFER_FIELDS, REQUEST_FIELDS, public_fields
 from taxonomy.kinds import Kind
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
+
+
+def _choice(model: type[Offer] | type[Request], name: str, **kwargs: Any) -> serializers.ChoiceField:
+    """A choice among the model field's own choices."""
+    return serializers.ChoiceField(choices=model._meta.get_field(name).choices, **kwargs)
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer):
@@ -47,9 +42,9 @@ class _ListingOutput(serializers.ModelSerializer):
 class OfferOutputSerializer(_ListingOutput):
     organisation = OrganisationBriefSerializer(read_only=True)
     # Blank for every kind but internships; the schema must say so (DRF drops allow_blank on read-only).
-    contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
-    lesson_format = serializers.ChoiceField(choices=LessonFormat.choices, allow_blank=True, read_only=True)
-    repeat = serializers.ChoiceField(choices=Repeat.choices, allow_blank=True, read_only=True)
+    contract_type = _choice(Offer, "contract_type", allow_blank=True, read_only=True)
+    lesson_format = _choice(Offer, "lesson_format", allow_blank=True, read_only=True)
+    repeat = _choice(Offer, "repeat", allow_blank=True, read_only=True)
 
     class Meta:
         model = Offer
@@ -102,7 +97,7 @@ class OfferPublicSerializer(_ListingOutput):
 
 class RequestOutputSerializer(_ListingOutput):
     organisation = OrganisationBriefSerializer(read_only=True)
-    contract_type = serializers.ChoiceField(choices=ContractType.choices, allow_blank=True, read_only=True)
+    contract_type = _choice(Request, "contract_type", allow_blank=True, read_only=True)
 
     class Meta:
         model = Request
@@ -170,13 +165,13 @@ class OfferInputSerializer(_ListingInput):
     online = serializers.BooleanField(required=False, default=False)
     available_from = serializers.DateField()
     available_until = serializers.DateField()
-    language = serializers.ChoiceField(choices=ListingLanguage.choices, required=False, default="nl")
+    language = _choice(Offer, "language", required=False, default="nl")
     sbb_recognised = serializers.BooleanField(required=False, default=False)
     vog_date = serializers.DateField(required=False, allow_null=True, default=None)
     contact_person = _member()
     max_group_size = _group()
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=5, max_value=1440)
-    lesson_format = serializers.ChoiceField(choices=LessonFormat.choices, required=False, allow_blank=True)
+    lesson_format = _choice(Offer, "lesson_format", required=False, allow_blank=True)
     guest_brings = _text()
     public_transport = serializers.BooleanField(required=False)
     wheelchair_accessible = serializers.BooleanField(required=False)
@@ -194,9 +189,9 @@ class OfferInputSerializer(_ListingInput):
     learning_goals = _text()
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=60)
     department = _text(200)
-    repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, allow_blank=True)
-    repeat_weekday = serializers.ChoiceField(choices=Weekday.choices, required=False, allow_null=True)
-    repeat_week = serializers.ChoiceField(choices=WeekOfMonth.choices, required=False, allow_null=True)
+    repeat = _choice(Offer, "repeat", required=False, allow_blank=True)
+    repeat_weekday = _choice(Offer, "repeat_weekday", required=False, allow_null=True)
+    repeat_week = _choice(Offer, "repeat_week", required=False, allow_null=True)
     capacity_per_occurrence = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=1000
     )

@@ -26,9 +26,9 @@ from matching.api.serializers import (
 )
 from matching.models import Offer, Request
 from matching.search import listings_search, search_params_parse
-from matching.services import listings
+from matching.services import listings, matches
 
-# Searching lists (issue 19): words, distance from a place, and two more orderings.
+# Searching lists: words, distance from a place, and two more orderings.
 SEARCH_PARAMETERS = [
     OpenApiParameter("q", str, description="Words in title, description, organisation name or place."),
     OpenApiParameter("near", str, description="A place name from the gazetteer, or an organisation id."),
@@ -152,23 +152,17 @@ class RulesBrokenOutput(serializers.Serializer):
     rules = BrokenRuleOutput(many=True, help_text="Every matching rule the pair breaks (DESIGN §4).")
 
 
-def _self_service(user, offer_id: int, request_id: int, slots: int, source: str) -> Response:  # noqa: ANN001
-    from matching.services import matches
-
+def _self_service(request: ApiRequest, offer_id: int, request_id: int, slots: int, source: str) -> Response:
     offer, listing_request = selectors.self_service_pair(
-        user, offer_id=offer_id, request_id=request_id, source=source
+        request.user, offer_id=offer_id, request_id=request_id, source=source
     )
     # A refused pair raises RulesBroken: the API's error handler answers 400 {"rules": [...]}.
-    match = matches.match_propose(offer=offer, request=listing_request, slots=slots, source=source, by=user)
-    return Response(
-        MatchOutputSerializer(match, context={"request": _RequestShim(user)}).data,
-        status=status.HTTP_201_CREATED,
+    match = matches.match_propose(
+        offer=offer, request=listing_request, slots=slots, source=source, by=request.user
     )
-
-
-class _RequestShim:
-    def __init__(self, user) -> None:  # noqa: ANN001
-        self.user = user
+    return Response(
+        MatchOutputSerializer(match, context={"request": request}).data, status=status.HTTP_201_CREATED
+    )
 
 
 @extend_schema(request=OfferInputSerializer, responses=OfferOutputSerializer)
@@ -201,7 +195,7 @@ class OfferViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateModelM
         data = AskInput(data=request.data)
         data.is_valid(raise_exception=True)
         return _self_service(
-            request.user, int(pk), data.validated_data["request"], data.validated_data["slots"], "school"
+            request, int(pk), data.validated_data["request"], data.validated_data["slots"], "school"
         )
 
 
@@ -224,5 +218,5 @@ class RequestViewSet(_ListingViewSet, mixins.CreateModelMixin, mixins.UpdateMode
         data = ProposeInput(data=request.data)
         data.is_valid(raise_exception=True)
         return _self_service(
-            request.user, data.validated_data["offer"], int(pk), data.validated_data["slots"], "company"
+            request, data.validated_data["offer"], int(pk), data.validated_data["slots"], "company"
         )

@@ -19,21 +19,12 @@ from matching.models import Offer, Request
 from matching.services.listing_fields import BULK_OFFER_FIELDS, BULK_REQUEST_FIELDS
 from taxonomy.places import all_places
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 BATCH = 5000
-ORG_UPDATE = [
-    "kind",
-    "name",
-    "latitude",
-    "longitude",
-    "province",
-    "landsdeel",
-    "levels",
-    "sectors",
-    "place",
-    "municipality",
-]
+# An organisation of the file (matching/dataset.py) and the place found nearest to it.
+_ORG_PARSED = ["kind", "name", "latitude", "longitude", "province", "landsdeel", "levels", "sectors"]
+ORG_UPDATE = [*_ORG_PARSED, "place", "municipality"]
 # A loaded row (matching/dataset.py) holds the bulk fields, the masks the matcher filters on, and
 # its organisation.
 _DERIVED = ["levels_mask", "subjects_mask", "organisation"]
@@ -133,7 +124,7 @@ def tables_analyse(*, written: list[type[models.Model]], reason: str, rows: int)
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-    log.info(
+    logger.info(
         "db.analysed",
         reason=reason,
         tables=tables,

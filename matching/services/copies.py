@@ -16,7 +16,7 @@ from matching.services import listings
 from matching.services.listing_fields import fields_for
 from taxonomy.holidays import school_year_of
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 
 def _copy_data(listing: Offer | Request) -> dict:
@@ -35,7 +35,7 @@ def listing_duplicate[L: (Offer, Request)](listing: L, *, by: User | None, **cha
         if person is not None and not listing.organisation.memberships.filter(user=person).exists():
             data[name] = by if name == "contact_person" else None
     copy = listings.listing_create(type(listing), organisation=listing.organisation, by=by, **data)
-    log.info("listing.duplicated", model=type(listing).__name__, source=listing.pk, copy=copy.pk)
+    logger.info("listing.duplicated", model=type(listing).__name__, source=listing.pk, copy=copy.pk)
     return copy
 
 
@@ -107,7 +107,7 @@ def organisation_rollover(
         created.append(
             listing_duplicate(item.source, by=by, **{start_name: item.new_from, until_name: item.new_until})
         )
-    log.info(
+    logger.info(
         "organisation.rollover", organisation=organisation.pk, created=len(created), clashes=len(clashes)
     )
     return created, clashes

@@ -25,7 +25,7 @@ from accounts.models import User
 from matching.models import Attachment, Match
 from taxonomy.kinds import Kind
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 DOCUMENT_KINDS = (Kind.INTERNSHIP, Kind.TEACHER_INTERNSHIP)
 CONTENT_TYPES = {
@@ -97,7 +97,7 @@ def attachment_add(*, match: Match, by: User, upload: UploadedFile) -> Attachmen
     except Exception:
         attachment.file.delete(save=False)
         raise
-    log.info("attachment.added", match=match.pk, attachment=attachment.pk, type=kind, size=upload.size)
+    logger.info("attachment.added", match=match.pk, attachment=attachment.pk, type=kind, size=upload.size)
     return attachment
 
 
@@ -117,5 +117,5 @@ def attachments_purge(*, now: datetime | None = None, limit: int = 1000) -> int:
         storage.delete(name)
         removed += 1
     if removed:
-        log.info("attachment.purged", count=removed)
+        logger.info("attachment.purged", count=removed)
     return removed

@@ -6,11 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
 from matching.models import Match, MatchMessage
+from matching.selectors import match_contacts
 from matching.services import calendars
+from matching.services.outcome_links import outcome_url
 from notifications.services import notify
 
 
@@ -132,8 +135,6 @@ def accepted(match: Match, sides: set[str]) -> None:
 
 
 def _when(match: Match) -> str:
-    from django.utils import formats
-
     day = formats.date_format(match.activity_date, "DATE_FORMAT") if match.activity_date else ""
     if match.activity_start is None:
         return day
@@ -176,8 +177,6 @@ def confirmed(match: Match) -> None:
 def _practicalities(match: Match) -> dict[str, object]:
     """What the confirmation e-mail adds: the practicalities of both sides and the one contact
     person of each (DESIGN §3). JSON-safe; the template translates the labels."""
-    from matching.selectors import match_contacts
-
     offer, request = match.offer, match.request
     return {
         "practicalities": {
@@ -338,16 +337,12 @@ def date_proposed(match: Match, side: str) -> None:
 
 def _day(day) -> str:  # noqa: ANN001 (a date or None)
     """A date as the pages show it: the weekday and d-m-Y, in the reader's language."""
-    from django.utils import formats
-
     return formats.date_format(day, "DATE_FORMAT") if day else ""
 
 
 def outcome_request(match: Match) -> None:
     """After the (last) day: each person of both sides is asked whether it took place, with two
     signed one-click answers in the e-mail (their own, so a forwarded mail answers as them)."""
-    from matching.services.outcome_links import outcome_url
-
     people = _members([match.request.organisation_id, match.offer.organisation_id])
     for side in ("school", "company"):
         org = match.request.organisation_id if side == "school" else match.offer.organisation_id

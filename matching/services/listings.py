@@ -34,13 +34,13 @@ from matching.models import (
     Request,
     WeekOfMonth,
 )
-from matching.services import scheduling
+from matching.services import events, scheduling
 from matching.services.listing_fields import TEXT_FIELDS, fields_for
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_ORDER, levels_mask, sort_levels
 from taxonomy.subjects import SUBJECT_ORDER, subjects_mask
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 SBB_NUMBER_RE = re.compile(r"^\d{9}$")
 
@@ -262,7 +262,7 @@ def listing_create[L: (Offer, Request)](
             object_id=listing.pk,
             organisation=organisation,
         )
-    log.info("listing.created", model=model.__name__, id=listing.pk, organisation=organisation.pk)
+    logger.info("listing.created", model=model.__name__, id=listing.pk, organisation=organisation.pk)
     return listing
 
 
@@ -292,8 +292,6 @@ def listing_update[L: (Offer, Request)](
 
 
 def _tell_contact_changed(listing: Listing) -> None:
-    from matching.services import events
-
     field = "offer" if isinstance(listing, Offer) else "request"
     live = Match.objects.filter(**{field: listing}, status__in=Match.COMMITTING).select_related(
         "offer__organisation", "request__organisation", "offer__contact_person", "request__contact_person"
@@ -339,7 +337,7 @@ def listing_publish[L: (Offer, Request)](listing: L, *, by: User | None, queue_r
     listing.published_at = listing.published_at or timezone.now()
     listing.closed_at = None
     listing.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
-    log.info("listing.published", model=type(listing).__name__, id=listing.pk)
+    logger.info("listing.published", model=type(listing).__name__, id=listing.pk)
     if queue_run:
         _queue_run(listing)
     return listing

@@ -28,7 +28,7 @@ from matching.models import Match, Offer, Request
 from matching.services import events, scheduling
 from matching.services.proposals import proposal_dates, proposal_expires_at
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 
 class CapacityError(ValidationError):
@@ -110,7 +110,7 @@ def match_propose(
             _("This offer and request already have a live match."), code="duplicate"
         ) from None
     events.proposals_created([match])
-    log.info("match.proposed", match=match.pk, source=source, slots=slots)
+    logger.info("match.proposed", match=match.pk, source=source, slots=slots)
     return match
 
 
@@ -187,7 +187,7 @@ def _accept(match: Match, by: User) -> tuple[Match, bool]:
     _confirm_if_agreed(match, now)
     match.save()
     events.accepted(match, sides)
-    log.info("match.accepted", match=match.pk, sides=sorted(sides), status=match.status)
+    logger.info("match.accepted", match=match.pk, sides=sorted(sides), status=match.status)
     return match, False
 
 
@@ -206,7 +206,7 @@ def match_decline(*, match: Match, by: User, reason: str = "") -> Match:
     slots_release(match)
     rematch_queue(match)
     events.declined(match, access.side_of(by, match))
-    log.info("match.declined", match=match.pk)
+    logger.info("match.declined", match=match.pk)
     return match
 
 
@@ -225,7 +225,7 @@ def match_cancel(*, match: Match, by: User, reason: str, as_coordinator: bool = 
     slots_release(match)
     rematch_queue(match)
     events.cancelled(match, set() if as_coordinator else access.side_of(by, match))
-    log.info("match.cancelled", match=match.pk, coordinator=as_coordinator)
+    logger.info("match.cancelled", match=match.pk, coordinator=as_coordinator)
     return match
 
 
@@ -262,7 +262,7 @@ def _apply_pending(match: Match) -> None:
     match.calendar_sequence += 1
     match.save()
     events.rescheduled(match)
-    log.info("match.rescheduled", match=match.pk, sequence=match.calendar_sequence)
+    logger.info("match.rescheduled", match=match.pk, sequence=match.calendar_sequence)
 
 
 @transaction.atomic
@@ -348,5 +348,5 @@ def match_set_date(
         events.confirmed(match)
     elif changed:
         events.date_proposed(match, "school" if "school" in sides else "company")
-    log.info("match.date_proposed", match=match.pk, sides=sorted(sides), changed=changed)
+    logger.info("match.date_proposed", match=match.pk, sides=sorted(sides), changed=changed)
     return match

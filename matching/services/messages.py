@@ -13,7 +13,7 @@ from matching import selectors
 from matching.models import Match, MatchMessage
 from matching.services import events
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 
 def _side(author: User, match: Match) -> str:
@@ -56,5 +56,5 @@ def match_message_post(*, match: Match, author: User, body: str) -> MatchMessage
     message.full_clean()
     message.save()
     events.message_posted(message)
-    log.info("match.message_posted", match=match.pk, message=message.pk, side=message.side)
+    logger.info("match.message_posted", match=match.pk, message=message.pk, side=message.side)
     return message

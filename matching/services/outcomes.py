@@ -18,7 +18,7 @@ from accounts.models import User
 from matching.models import Feedback, Match
 from matching.services import events, matches
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 OUTCOME_SIDES = ("school", "company")
 
@@ -82,7 +82,7 @@ def match_outcome(*, match: Match, by: User, held: bool, reason: str = "", side:
         matches.slots_release(match)
         matches.rematch_queue(match)
     events.outcome_recorded(match, set(open_sides))
-    log.info("match.outcome", match=match.pk, sides=open_sides, held=held, status=match.status)
+    logger.info("match.outcome", match=match.pk, sides=open_sides, held=held, status=match.status)
     return match
 
 

@@ -15,7 +15,7 @@ from accounts.models import User
 from matching.models import Match, Placement, TeacherReflection
 from taxonomy.kinds import Kind
 
-log = structlog.get_logger(__name__)
+logger = structlog.get_logger(__name__)
 
 PLACEMENT_STATUSES = (Match.Status.CONFIRMED, Match.Status.COMPLETED, Match.Status.EVALUATED)
 
@@ -54,7 +54,7 @@ def placement_add(
             )
     except IntegrityError:
         raise ValidationError({"label": [_("This label is already used in this match.")]}) from None
-    log.info("placement.added", match=match.pk, placement=placement.pk)
+    logger.info("placement.added", match=match.pk, placement=placement.pk)
     return placement
 
 

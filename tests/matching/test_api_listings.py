@@ -109,7 +109,7 @@ def test_read_permissions_per_role(cast, listings, role):
         path = f"/api/v1/{'offers' if isinstance(obj, Offer) else 'requests'}/{obj.pk}/"
         response = client.get(path)
         if VISIBLE[role] is None and isinstance(obj, Offer):
-            # The public catalogue (issue 19): open offers of verified companies, for anyone.
+            # The public catalogue: open offers of verified companies, for anyone.
             assert response.status_code == (200 if name == "offer_open" else 404), (role, name)
         elif VISIBLE[role] is None:
             assert response.status_code in (401, 403), (role, name)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from matching.matcher import runs
 from matching.models import Match, MatchingRun, Offer, Request
@@ -45,7 +45,7 @@ def test_both_sides_accept_then_confirmed_and_fulfilled(cast, near):
     matches.match_accept(match=match, by=cast.teacher)
     match.refresh_from_db()
     assert match.status == "proposed" and match.school_accepted_at
-    with pytest.raises(Exception):  # noqa: B017 (a stranger may not answer)
+    with pytest.raises(PermissionDenied):  # a stranger may not answer
         matches.match_accept(match=match, by=cast.other_member)
     matches.match_accept(match=match, by=hr)
     match.refresh_from_db()
@@ -146,17 +146,20 @@ def test_feedback_after_the_activity(cast, near):
     )
     matches.match_accept(match=match, by=cast.teacher)
     matches.match_accept(match=match, by=hr)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         outcomes.match_feedback(match=match, by=hr, rating=5)
+    assert refused.value.code == "state"
     Match.objects.filter(pk=match.pk).update(activity_date=timezone.localdate() - timedelta(days=1))
-    with pytest.raises(ValidationError):  # after the date, but nobody said it took place yet
+    with pytest.raises(ValidationError) as refused:  # after the date, but nobody said it took place yet
         outcomes.match_feedback(match=match, by=hr, rating=5)
+    assert refused.value.code == "state"
     outcomes.match_outcome(match=match, by=cast.teacher, held=True)
     outcomes.match_feedback(match=match, by=hr, rating=5, comment="Leuke klas")
     outcomes.match_feedback(match=match, by=cast.teacher, rating=4)
     assert Match.objects.get(pk=match.pk).status == "evaluated"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         outcomes.match_feedback(match=match, by=hr, rating=3)
+    assert refused.value.code == "duplicate"
 
 
 def test_match_command_exports_external_ids(tmp_path):

@@ -9,17 +9,6 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Invitation, Membership, Organisation, User
 
 
-def user_organisations(user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user).order_by("name")
-
-
-def user_membership(user: User) -> Membership | None:
-    """The membership of the person's active organisation (accounts.access)."""
-    from accounts import access
-
-    return access.active_membership(user)
-
-
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
     """Organisations a person may read in full: their own, and those in a coordinator's provinces."""
     if user.is_superuser:
@@ -40,7 +29,7 @@ def organisation_get_for(user: User, organisation_id: int, *, admin: bool = Fals
 
 def identity_changes_queue(user: User) -> QuerySet[Organisation]:
     """Verified organisations whose identity change awaits a coordinator of the old or the new
-    province (accounts.services.organisation_identity_decide)."""
+    province (accounts.services.organisations.organisation_identity_decide)."""
     from django.db.models import Q
 
     provinces = user.coordinator_provinces

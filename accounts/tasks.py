@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers around accounts.services."""
+"""Celery tasks: thin wrappers around the accounts services (privacy and retention)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from accounts import services
+from accounts.privacy import users_purge_inactive
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def purge_inactive_accounts(limit: int = 500) -> int:
         logger.info("Inactive-account purge already running; skipped")
         return 0
     try:
-        return services.users_purge_inactive(limit=limit)
+        return users_purge_inactive(limit=limit)
     finally:
         cache.delete(PURGE_LOCK)
 

@@ -93,7 +93,7 @@ def api_token_create(
     token.full_clean()
     token.save()
     log.info("api_token.created", user=user.pk, token=token.pk)
-    from accounts.services import audit_record
+    from accounts.services.audit import audit_record
 
     audit_record(
         actor=user,
@@ -112,7 +112,7 @@ def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
         raise PermissionDenied
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db()
-    from accounts.services import audit_record
+    from accounts.services.audit import audit_record
 
     audit_record(actor=by, action="api_token.revoked", object_type="api_token", object_id=token.pk)
     return token

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.privacy import register_anonymiser, register_collector, register_retention
+from accounts.personal_data import register_collector
+from accounts.privacy import register_anonymiser, register_retention
 from matching.models import (
     Attachment,
     BlockedPair,

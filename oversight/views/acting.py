@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import services as account_services
 from accounts.forms import InvitationForm, OrganisationForm
 from accounts.models import Organisation
+from accounts.services import invitations, organisations
 from matching.models import Offer, Request
 from matching.services import listings
 from oversight.access import coordinator_required, scope_provinces
@@ -85,7 +85,7 @@ def act_for(request: HttpRequest, pk: int) -> HttpResponse:
                 contact = ContactForm(request.POST)
                 if contact.is_valid():
                     data = contact.cleaned_data
-                    account_services.organisation_contact_record(
+                    organisations.organisation_contact_record(
                         organisation=org,
                         by=request.user,
                         email=data["email"],
@@ -98,7 +98,7 @@ def act_for(request: HttpRequest, pk: int) -> HttpResponse:
             elif step == "invite":
                 invite = InvitationForm(request.POST)
                 if invite.is_valid():
-                    account_services.invitation_create(
+                    invitations.invitation_create(
                         organisation=org, email=invite.cleaned_data["email"], by=request.user, is_admin=True
                     )
                     messages.success(
@@ -170,7 +170,7 @@ def organisation_create_for(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            org = account_services.organisation_create(
+            org = organisations.organisation_create(
                 user=request.user,
                 kind=data["kind"],
                 name=data["name"],

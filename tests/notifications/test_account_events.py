@@ -8,8 +8,8 @@ from django.core import mail
 from accounts.models import AuditEntry
 from accounts.services.invitations import invitation_create
 from accounts.services.organisations import organisation_reject, organisation_verify
+from notifications.delivery import sweep
 from notifications.models import Delivery, Notification
-from notifications.services import sweep
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

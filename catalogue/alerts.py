@@ -11,12 +11,12 @@ as their preferences say.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial
 
+import structlog
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from catalogue.models import SavedSearch, SavedSearchHit
 from matching.models import Offer, Request
 from matching.selectors import offers_public
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 BATCH = 500
 
@@ -153,4 +153,4 @@ def listing_opened(sender: type, *, listing_id: int, **kwargs: object) -> None:
     try:
         alerts_check_task.delay(side, [listing_id])
     except Exception:  # the broker is down: the periodic sweep checks recent listings again
-        logger.warning("Could not queue the saved-search alerts", exc_info=True)
+        logger.warning("saved_search_alerts.enqueue_failed", exc_info=True)

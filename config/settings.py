@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.logs import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -384,50 +386,11 @@ from notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT  # noqa: 
 
 CELERY_BEAT_SCHEDULE.update(NOTIFICATIONS_BEAT)
 
-# --- Logging (structured) --------------------------------------------------------------------
+# --- Logging (structured, config/logs.py) -----------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
-import structlog  # noqa: E402
-
-structlog.configure(
-    processors=[
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.filter_by_level,
-        structlog.processors.TimeStamper(fmt="iso"),
-        structlog.stdlib.add_logger_name,
-        structlog.stdlib.add_log_level,
-        structlog.processors.StackInfoRenderer(),
-        structlog.processors.format_exc_info,
-        structlog.processors.UnicodeDecoder(),
-        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-    ],
-    logger_factory=structlog.stdlib.LoggerFactory(),
-    cache_logger_on_first_use=True,
-)
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "structured": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processor": (
-                structlog.processors.JSONRenderer()
-                if LOG_JSON
-                # Plain tracebacks: rich's (with locals) took ~7 s per logged exception, which
-                # turned a Redis outage into 10 s requests in development and tests.
-                else structlog.dev.ConsoleRenderer(
-                    colors=False, exception_formatter=structlog.dev.plain_traceback
-                )
-            ),
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_structlog": {"level": "WARNING"},
-    },
-}
+configure_structlog()
+LOGGING = logging_config(level=LOG_LEVEL, json=LOG_JSON)
 DJANGO_STRUCTLOG_CELERY_ENABLED = False
 
 # --- Product settings ------------------------------------------------------------------------

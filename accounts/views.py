@@ -57,19 +57,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             # Never a second copy of a verified organisation: ask its admins instead.
             return _join_instead(request, existing)
         try:
-            org = organisations.organisation_create(
-                user=request.user,
-                kind=data["kind"],
-                name=data["name"],
-                place=data["place"],
-                province=data["province"] or None,
-                brin=data["brin"],
-                kvk=data["kvk"],
-                levels=data["levels"] if data["kind"] == "school" else [],
-                sectors=data["sectors"] if data["kind"] == "company" else [],
-                description=data["description"],
-                website=data["website"],
-            )
+            org = organisations.organisation_create(user=request.user, **form.organisation_fields())
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -139,21 +127,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = OrganisationForm(request.POST or None, initial=initial, fixed_kind=org.kind)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            organisations.organisation_update(
-                organisation=org,
-                by=request.user,
-                name=data["name"],
-                place=data["place"],
-                province=data["province"] or None,
-                brin=data["brin"],
-                kvk=data["kvk"],
-                levels=data["levels"] if org.is_school else [],
-                sectors=data["sectors"] if org.is_company else [],
-                description=data["description"],
-                website=data["website"],
-            )
+            organisations.organisation_update(organisation=org, by=request.user, **form.organisation_fields())
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:

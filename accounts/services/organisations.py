@@ -43,6 +43,10 @@ def codes_clean(values: Iterable[str], allowed: Iterable[str], field: str) -> li
     return values
 
 
+# What place_apply sets on an organisation or location.
+PLACE_FIELDS = ("place", "municipality", "province", "landsdeel", "latitude", "longitude")
+
+
 def place_apply(
     org: Organisation | Location,
     *,
@@ -156,17 +160,7 @@ def organisation_create(
     return org
 
 
-IDENTITY_FIELDS = (
-    "name",
-    "place",
-    "municipality",
-    "province",
-    "landsdeel",
-    "latitude",
-    "longitude",
-    "brin",
-    "kvk",
-)
+IDENTITY_FIELDS = ("name", *PLACE_FIELDS, "brin", "kvk")
 
 
 @transaction.atomic

@@ -168,21 +168,9 @@ def organisation_create_for(request: HttpRequest) -> HttpResponse:
     """A coordinator registers a school or company of their province (unverified until verified)."""
     form = OrganisationForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             org = organisations.organisation_create(
-                user=request.user,
-                kind=data["kind"],
-                name=data["name"],
-                place=data["place"],
-                province=data["province"] or None,
-                brin=data["brin"],
-                kvk=data["kvk"],
-                levels=data["levels"] if data["kind"] == "school" else [],
-                sectors=data["sectors"] if data["kind"] == "company" else [],
-                description=data["description"],
-                website=data["website"],
-                as_coordinator=True,
+                user=request.user, as_coordinator=True, **form.organisation_fields()
             )
         except ValidationError as exc:
             _errors_to(form, exc)

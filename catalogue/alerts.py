@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial
 
-import structlog
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +23,6 @@ from django.utils.translation import gettext as _
 from catalogue.models import SavedSearch, SavedSearchHit
 from matching.models import Offer, Request
 from matching.selectors import offers_public
-
-logger = structlog.get_logger(__name__)
 
 BATCH = 500
 
@@ -143,14 +140,3 @@ def _alert_body(name: str, place: str) -> str:
         "organisation": name,
         "place": place,
     }
-
-
-def listing_opened(sender: type, *, listing_id: int, **kwargs: object) -> None:
-    """Receiver of `matching.signals.listing_opened` (after commit): queue the check of this listing."""
-    from catalogue.tasks import alerts_check_task
-
-    side = "offer" if sender.__name__ == "Offer" else "request"
-    try:
-        alerts_check_task.delay(side, [listing_id])
-    except Exception:  # the broker is down: the periodic sweep checks recent listings again
-        logger.warning("saved_search_alerts.enqueue_failed", exc_info=True)

@@ -1,4 +1,4 @@
-"""Alerts of saved searches: new listings checked against every saved search at once (issue 19).
+"""Alerts of saved searches: new listings checked against every saved search at once.
 
 `alerts_check` takes a batch of listing ids and finds every (saved search, listing) pair that
 matches in ONE query — kind, level and subject bits, province, the circle (haversine in SQL) and,

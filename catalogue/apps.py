@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CatalogueConfig(AppConfig):
-    """The public catalogue, saved searches with alerts, the map and the calendar feed (issue 19).
+    """The public catalogue, saved searches with alerts, the map and the calendar feed.
     Depends on matching, accounts and taxonomy; nothing depends on it."""
 
     name = "catalogue"

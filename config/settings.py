@@ -402,7 +402,7 @@ PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=1095)
 OVERSIGHT_CACHE_SECONDS = env.int("OVERSIGHT_CACHE_SECONDS", default=120)
 # After a bulk write (load_dataset, a matcher run writing at least ANALYZE_MIN_ROWS proposals) run
 # ANALYZE on the tables it filled (PostgreSQL only): without fresh statistics the planner treats a
-# freshly loaded table as nearly empty (issue 22: 39 s for an offers search, 0.18 s after ANALYZE).
+# freshly loaded table as nearly empty (39 s for an offers search, 0.18 s after ANALYZE).
 ANALYZE_AFTER_BULK = env.bool("ANALYZE_AFTER_BULK", default=True)
 ANALYZE_MIN_ROWS = env.int("ANALYZE_MIN_ROWS", default=1000)
 # A proposal's suggested date is at least this many days ahead, per kind (DESIGN §3 "Dates").
@@ -413,7 +413,7 @@ MATCH_OUTCOME_LINK_DAYS = env.int("MATCH_OUTCOME_LINK_DAYS", default=60)
 # its verified schools; Overijssel's 50% is the Techniekpact example). A target a coordinator sets
 # on the coverage page overrides it. Env: SCHOOL_REACH_TARGETS="overijssel=50,gelderland=40".
 SCHOOL_REACH_TARGETS = env.dict("SCHOOL_REACH_TARGETS", cast={"value": int}, default={"overijssel": 50})
-# Retention (issue 21): what the nightly purge deletes, and when. Messages: school years after
+# Retention: what the nightly purge deletes, and when. Messages: school years after
 # the match ended; conduct reports: years after closing; feedback comments: school years after
 # the activity (the rating stays). Attachments: ATTACHMENT_RETENTION_DAYS after the activity.
 RETENTION_MESSAGES_SCHOOL_YEARS = env.int("RETENTION_MESSAGES_SCHOOL_YEARS", default=2)

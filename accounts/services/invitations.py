@@ -31,6 +31,17 @@ def _may_invite(by: User | None, organisation: Organisation) -> bool:
     )
 
 
+def _audit(invitation: Invitation, *, by: User | None, action: str, **data: object) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        object_type="invitation",
+        object_id=invitation.pk,
+        organisation=invitation.organisation,
+        data={"email": invitation.email, **data},
+    )
+
+
 def invitation_blocker(*, organisation: Organisation, email: str) -> str | None:
     """Why no invitation should go to this address: "member", "invited" (an open one exists),
     or None. The one rule for the invitation form, the API and the bulk import."""
@@ -79,14 +90,7 @@ def invitation_create(
     )
     # notifications writes the outbox row in this transaction and sends it after commit.
     signals.invitation_created.send(sender=Invitation, invitation=invitation)
-    audit_record(
-        actor=by,
-        action="invitation.created",
-        object_type="invitation",
-        object_id=invitation.pk,
-        organisation=organisation,
-        data={"email": email, "is_admin": is_admin},
-    )
+    _audit(invitation, by=by, action="invitation.created", is_admin=is_admin)
     return invitation
 
 
@@ -101,14 +105,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
     invitation.save(update_fields=["expires_at"])
     signals.invitation_created.send(sender=Invitation, invitation=invitation)
-    audit_record(
-        actor=by,
-        action="invitation.resent",
-        object_type="invitation",
-        object_id=invitation.pk,
-        organisation=invitation.organisation,
-        data={"email": invitation.email},
-    )
+    _audit(invitation, by=by, action="invitation.resent")
     return invitation
 
 
@@ -145,11 +142,4 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
         raise PermissionDenied
     changed = Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True, accepted_at__isnull=True)
     if changed.update(revoked_at=timezone.now()):
-        audit_record(
-            actor=by,
-            action="invitation.revoked",
-            object_type="invitation",
-            object_id=invitation.pk,
-            organisation=invitation.organisation,
-            data={"email": invitation.email},
-        )
+        _audit(invitation, by=by, action="invitation.revoked")

@@ -86,26 +86,22 @@ def _registered_message(existing: Organisation, label: str) -> str:
 
 
 def registry_apply(org: Organisation, *, brin: str | None, kvk: str | None) -> None:
-    if org.kind == Organisation.Kind.SCHOOL:
-        org.brin = normalise_brin(brin or "")
-        org.kvk = None
-        try:
-            validate_brin(org.brin)
-        except ValidationError as exc:
-            raise ValidationError({"brin": exc.messages}) from exc
-        clash = Organisation.objects.filter(brin=org.brin).exclude(pk=org.pk)
-        if clash.exists():
-            raise ValidationError({"brin": _registered_message(clash.get(), _("BRIN code"))})
-    else:
-        org.kvk = normalise_kvk(kvk or "")
-        org.brin = None
-        try:
-            validate_kvk(org.kvk)
-        except ValidationError as exc:
-            raise ValidationError({"kvk": exc.messages}) from exc
-        clash = Organisation.objects.filter(kvk=org.kvk).exclude(pk=org.pk)
-        if clash.exists():
-            raise ValidationError({"kvk": _registered_message(clash.get(), _("KvK number"))})
+    """Schools are registered by BRIN code, companies by KvK number: one organisation per number."""
+    school = org.kind == Organisation.Kind.SCHOOL
+    field, other = ("brin", "kvk") if school else ("kvk", "brin")
+    normalise, validate = (normalise_brin, validate_brin) if school else (normalise_kvk, validate_kvk)
+    label = _("BRIN code") if school else _("KvK number")
+    value = brin if school else kvk
+    number = normalise(value or "")
+    setattr(org, field, number)
+    setattr(org, other, None)
+    try:
+        validate(number)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    clash = Organisation.objects.filter(**{field: number}).exclude(pk=org.pk)
+    if clash.exists():
+        raise ValidationError({field: _registered_message(clash.get(), label)})
 
 
 @transaction.atomic

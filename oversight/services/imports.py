@@ -1,6 +1,6 @@
 """Bulk import of schools or companies from a CSV file (e.g. a DUO school list).
 
-Every row is checked first, with the same rules as the registration form (accounts.services:
+Every row is checked first, with the same rules as the registration form (accounts.services.organisations:
 place, BRIN/KvK, levels, sectors); nothing is written unless every row is good (all or nothing).
 Organisations are found by their BRIN code or KvK number, so an existing one is updated, never
 duplicated, and importing the same file twice changes nothing the second time. Imported

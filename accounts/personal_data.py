@@ -12,10 +12,13 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import ApiToken, AuditEntry, Invitation
 from accounts.services.audit import audit_record
 
 if TYPE_CHECKING:
@@ -36,11 +39,6 @@ def _iso(value: Any) -> str | None:
 
 
 def _accounts_data(user: User) -> dict[str, Any]:
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
-    from accounts.models import ApiToken, AuditEntry, Invitation
-
     memberships = user.memberships.select_related("organisation").order_by("created_at", "pk")
     sent = Invitation.objects.filter(invited_by=user).select_related("organisation").order_by("created_at")
     received = (

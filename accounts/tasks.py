@@ -6,7 +6,7 @@ import structlog
 from celery import shared_task
 from django.core.cache import cache
 
-from accounts.privacy import users_purge_inactive
+from accounts.privacy import retention_purge_all, users_purge_inactive
 
 logger = structlog.get_logger(__name__)
 
@@ -33,8 +33,6 @@ RETENTION_LOCK = "accounts:retention-lock"
 def purge_past_retention(limit: int = 5000) -> dict[str, int]:
     """Nightly: delete messages, conduct reports, feedback comments (and whatever else an app
     registered) past their retention (accounts.privacy.retention_purge_all)."""
-    from accounts.privacy import retention_purge_all
-
     if not cache.add(RETENTION_LOCK, 1, timeout=30 * 60):
         logger.info("accounts.retention_purge_skipped", reason="already_running")
         return {}

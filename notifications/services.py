@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -24,8 +23,6 @@ from notifications.models import Delivery, Group, Notification, Preference
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-logger = structlog.get_logger(__name__)
 
 Text = Callable[[], Any] | str
 

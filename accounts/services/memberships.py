@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import signals
 from accounts.models import JoinRequest, Membership, Organisation, User
 from accounts.services.audit import audit_record
+from accounts.tokens import api_tokens_revoke_for
 
 log = structlog.get_logger(__name__)
 
@@ -35,8 +36,6 @@ def _membership_end(membership: Membership, *, org: Organisation, by: User, acti
     """Delete the membership and cut off its access at once: the person's tokens acting for the
     organisation are revoked, and their sessions stop acting for it (accounts.access checks the
     session's active organisation against the memberships on every request)."""
-    from accounts.tokens import api_tokens_revoke_for
-
     membership.delete()
     revoked = api_tokens_revoke_for(user_id=membership.user_id, organisation=org)
     log.info(action, organisation=org.pk, user=membership.user_id, by=by.pk, tokens_revoked=revoked)

@@ -24,10 +24,11 @@ from accounts.validators import (
     normalise_kvk,
     validate_brin,
     validate_kvk,
+    validate_location_number,
     validate_phone,
 )
 from taxonomy.levels import LEVEL_ORDER, sort_levels
-from taxonomy.places import get_place
+from taxonomy.places import get_place, haversine_km
 from taxonomy.regions import landsdeel_of
 from taxonomy.subjects import SUBJECT_ORDER
 
@@ -64,8 +65,6 @@ def place_apply(
     org.landsdeel = landsdeel_of(found.province)
     # A refinement of the coordinates is allowed, but only near the chosen place.
     if latitude is not None and longitude is not None:
-        from taxonomy.places import haversine_km
-
         if haversine_km(found.lat, found.lon, latitude, longitude) > 25:
             raise ValidationError(
                 {"latitude": _("The coordinates are more than 25 km from %(place)s.") % {"place": found.name}}
@@ -329,8 +328,6 @@ def location_create(
 ) -> Location:
     """A school location (BRIN + two-digit number) or company site (12-digit KvK
     vestigingsnummer) of the organisation; its admins add them."""
-    from accounts.validators import validate_location_number
-
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not membership_is_admin(user=by, organisation=org):
         raise PermissionDenied

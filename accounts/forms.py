@@ -93,6 +93,19 @@ class OrganisationForm(forms.Form):
                 self.add_error("place", _("Choose a place from the list of Dutch places."))
         return data
 
+    def organisation_fields(self) -> dict[str, Any]:
+        """The cleaned form as organisation_create/organisation_update take it: levels for schools
+        only, sectors for companies only, no province when the place decides it."""
+        data = self.cleaned_data
+        kind = self.fixed_kind or data["kind"]
+        fields = {name: data[name] for name in ("name", "place", "brin", "kvk", "description", "website")}
+        fields["province"] = data["province"] or None
+        fields["levels"] = data["levels"] if kind == Organisation.Kind.SCHOOL else []
+        fields["sectors"] = data["sectors"] if kind == Organisation.Kind.COMPANY else []
+        if not self.fixed_kind:
+            fields["kind"] = kind
+        return fields
+
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of your colleague"))

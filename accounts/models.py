@@ -306,7 +306,7 @@ class CoordinatorRegion(models.Model):
 class AuditEntry(models.Model):
     """Who did what, when and why: coordinator actions and security-relevant events.
 
-    Append-only (written by accounts.services.audit_record, never edited). `organisation` and
+    Append-only (written by accounts.services.audit.audit_record, never edited). `organisation` and
     `province` scope an entry so it can be listed per organisation and shown only to the
     coordinators of that province; `object_type`/`object_id` point at what it is about
     (e.g. "match", 17) so it can be listed per match.

@@ -1,31 +1,35 @@
-"""What we hold about a person, and how it is forgotten (AVG/GDPR articles 15, 17 and 20).
+"""How a person is forgotten (AVG/GDPR articles 5(1)(e) and 17): anonymising an account, the
+inactivity purge and every app's retention rules.
 
 accounts sits below matching and notifications (DESIGN §10), so those apps register here in their
-AppConfig.ready(): a *collector* returns the person's data held by that app (JSON-serialisable),
-an *anonymiser* removes or neutralises it when the account is deleted. `personal_data(user)` is
-the export; `accounts.services.user_delete` runs the anonymisers.
-
-A collector must return only data about or written by the person themselves, never another
-person's name or contact details.
+AppConfig.ready(): an *anonymiser* removes or neutralises their data when an account is deleted, a
+*retention* rule purges what is past its retention. `accounts.services.users.user_delete` and
+`users_purge_inactive` run the anonymisers; the export is `accounts.personal_data`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
+import structlog
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from accounts.models import User
+from accounts.models import ApiToken, AuditEntry, Invitation, Membership, Organisation, User
+from accounts.services.audit import audit_record
+from accounts.services.coordinators import coordinator_set_provinces
 
-Collector = Callable[["User"], Any]
-Anonymiser = Callable[["User"], None]
+log = structlog.get_logger(__name__)
 
-_collectors: dict[str, Collector] = {}
+Anonymiser = Callable[[User], None]
+
 _anonymisers: list[Anonymiser] = []
 
 # The domain of anonymised accounts' placeholder addresses (RFC 2606: never delivered).
@@ -40,11 +44,6 @@ def anonymised_label(user_id: int) -> str:
     return f"deleted user #{user_id}"
 
 
-def register_collector(name: str, func: Collector) -> None:
-    """Add `func(user)` to the export under the key `name` (registering again replaces it)."""
-    _collectors[name] = func
-
-
 def register_anonymiser(func: Anonymiser) -> None:
     """Run `func(user)` when an account is deleted, before accounts blanks the person's own row,
     so the anonymiser still sees their e-mail address. It runs inside the deletion's transaction."""
@@ -57,132 +56,104 @@ def run_anonymisers(user: User) -> None:
         func(user)
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+# --- Deletion and the inactivity purge ------------------------------------------------------
 
 
-def _accounts_data(user: User) -> dict[str, Any]:
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
+def admin_handover_needed(user: User) -> list[Organisation]:
+    """Organisations where `user` is the only admin while others are members: they must make
+    someone else admin first, or the organisation could no longer be managed."""
+    blocked = []
+    for membership in user.memberships.filter(is_admin=True).select_related("organisation"):
+        org = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+        others = org.memberships.exclude(user=user)
+        if others.exists() and not others.filter(is_admin=True).exists():
+            blocked.append(org)
+    return blocked
 
-    from accounts.models import ApiToken, AuditEntry, Invitation
 
-    memberships = user.memberships.select_related("organisation").order_by("created_at", "pk")
-    sent = Invitation.objects.filter(invited_by=user).select_related("organisation").order_by("created_at")
-    received = (
-        Invitation.objects.filter(email__iexact=user.email)
-        .select_related("organisation")
-        .order_by("created_at")
+def user_anonymise(user: User, *, by: User | None) -> None:
+    """Blank the person while the organisation's offers, requests, matches and statistics stay:
+    rows that point at them keep pointing at a nameless, inactive account. Caller holds the
+    transaction and has checked the admin hand-over."""
+    old_email = user.email
+    label = anonymised_label(user.pk)
+    # Other apps first, while they can still see who this was.
+    run_anonymisers(user)
+    Invitation.objects.filter(
+        email__iexact=old_email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    Invitation.objects.filter(email__iexact=old_email).update(email=anonymised_email(user.pk))
+    # Failed log-ins recorded the address someone typed: theirs, so it goes too.
+    AuditEntry.objects.filter(action="login.failed", data__login=old_email[:100]).update(
+        data={"login": label}
     )
-    return {
-        "account": {
-            "id": user.pk,
-            "email": user.email,
-            "name": user.name,
-            "phone": user.phone,
-            "language": user.language,
-            "is_active": user.is_active,
-            "is_staff": user.is_staff,
-            "is_superuser": user.is_superuser,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "email_addresses": [
-            {"email": a.email, "verified": a.verified, "primary": a.primary}
-            for a in EmailAddress.objects.filter(user=user).order_by("pk")
-        ],
-        # The kinds and dates only: secrets and recovery codes never leave the database.
-        "two_factor": [
-            {"type": a.type, "created_at": _iso(a.created_at), "last_used_at": _iso(a.last_used_at)}
-            for a in Authenticator.objects.filter(user=user).order_by("pk")
-        ],
-        # The personal API tokens by name and dates, never a secret (only its hash is stored).
-        "api_tokens": [
-            {
-                "name": t.name,
-                "read_only": t.read_only,
-                "created_at": _iso(t.created_at),
-                "expires_at": _iso(t.expires_at),
-                "last_used_at": _iso(t.last_used_at),
-                "revoked_at": _iso(t.revoked_at),
-            }
-            for t in ApiToken.objects.filter(user=user).order_by("pk")
-        ],
-        "memberships": [
-            {
-                "organisation_id": m.organisation_id,
-                "organisation": m.organisation.name,
-                "kind": m.organisation.kind,
-                "is_admin": m.is_admin,
-                "since": _iso(m.created_at),
-            }
-            for m in memberships
-        ],
-        "coordinator_provinces": sorted(user.coordinator_regions.values_list("province", flat=True)),
-        # The invited person's address is theirs, not yours: only what you did is listed.
-        "invitations_sent": [
-            {
-                "organisation": i.organisation.name,
-                "as_admin": i.is_admin,
-                "sent_at": _iso(i.created_at),
-                "accepted": i.accepted_at is not None,
-                "revoked": i.revoked_at is not None,
-            }
-            for i in sent
-        ],
-        "invitations_received": [
-            {
-                "organisation": i.organisation.name,
-                "email": i.email,
-                "as_admin": i.is_admin,
-                "sent_at": _iso(i.created_at),
-                "accepted_at": _iso(i.accepted_at),
-                "revoked_at": _iso(i.revoked_at),
-            }
-            for i in received
-        ],
-        "audit_log": [
-            {
-                "when": _iso(e.created_at),
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "organisation": e.organisation.name if e.organisation else None,
-                "reason": e.reason,
-                "ip_address": e.ip_address,
-            }
-            for e in AuditEntry.objects.filter(actor=user)
-            .select_related("organisation")
-            .order_by("created_at")
-        ],
-    }
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    Membership.objects.filter(user=user).delete()
+    coordinator_set_provinces(user=user, provinces=[], by=by)
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.name = ""
+    user.phone = ""
+    user.email = anonymised_email(user.pk)
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.save()
 
 
-def personal_data(user: User) -> dict[str, Any]:
-    """Everything the platform holds about `user`, as plain JSON types (article 20: structured,
-    commonly used and machine-readable): the accounts part plus each registered app's part."""
-    data: dict[str, Any] = {"exported_at": timezone.now().isoformat(), **_accounts_data(user)}
-    for name in sorted(_collectors):
-        data[name] = _collectors[name](user)
-    # Round-trip once, so dates or lazy strings in a collector cannot break the download later.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+def audit_relabel(user: User) -> None:
+    """Entries the person made stay (who did what is the organisation's record too), under a
+    label instead of their address and without their IP address."""
+    AuditEntry.objects.filter(actor=user).update(actor_label=anonymised_label(user.pk), ip_address=None)
 
 
-def personal_data_export(*, user: User, ip_address: str | None = None) -> dict[str, Any]:
-    """The export as the person downloads it, recorded in the audit log ("privacy.export") in the
-    same transaction: who took which data out is always on record."""
-    from django.db import transaction
+def users_purge_inactive(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Anonymise accounts nobody has logged in to for PRIVACY_INACTIVE_DAYS (date joined when
+    never), except staff and superusers. Each account in its own transaction, at most `limit` per
+    run; an account that must hand over an admin role first is skipped and logged. Anonymised
+    accounts no longer match, so a re-run does nothing. Returns how many were anonymised."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PRIVACY_INACTIVE_DAYS)
+    candidates = (
+        User.objects.filter(is_staff=False, is_superuser=False)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .exclude(email__iendswith=f"@{ANONYMISED_DOMAIN}")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    purged = 0
+    # The ids first: the loop writes to the table it would otherwise still be reading.
+    for user_id in list(candidates):
+        if purged >= limit:
+            break
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user_id)
+            # They may have logged in since the list was read.
+            if (user.last_login or user.date_joined) >= cutoff or user.is_staff or user.is_superuser:
+                continue
+            if admin_handover_needed(user):
+                log.warning("account.purge_skipped", user=user_id, reason="admin_handover")
+                continue
+            user_anonymise(user, by=None)
+            audit_record(
+                actor=None,
+                action="account.purged",
+                object_type="user",
+                object_id=user_id,
+                data={"inactive_days": settings.PRIVACY_INACTIVE_DAYS},
+            )
+            audit_relabel(user)
+        purged += 1
+    if purged:
+        log.info("account.purged", count=purged)
+    return purged
 
-    from accounts.services import audit_record
 
-    with transaction.atomic():
-        audit_record(
-            actor=user, action="privacy.export", object_type="user", object_id=user.pk, ip_address=ip_address
-        )
-        return personal_data(user)
-
-
-# --- retention (issue 21) ---------------------------------------------------------------------
+# --- Retention ---------------------------------------------------------------------
 # Apps register what they purge and when, like collectors: `purge(now, limit)` deletes (or
 # blanks) what is past its retention and returns how many rows it changed; `describe()` says what
 # and when in the reader's language, for the privacy page. The nightly task runs every purger and
@@ -212,8 +183,6 @@ def retention_rules() -> list[Retention]:
 
 def retention_purge_all(*, now: Any = None, limit: int = 5000) -> dict[str, int]:
     """Run every registered purger once (each bounded by `limit` rows); audit what was purged."""
-    from accounts.services import audit_record
-
     now = now or timezone.now()
     done: dict[str, int] = {}
     for rule in retention_rules():

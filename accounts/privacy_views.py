@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from accounts import services
 from accounts.http import client_ip
-from accounts.privacy import personal_data_export, retention_rules
+from accounts.personal_data import personal_data_export
+from accounts.privacy import retention_rules
+from accounts.services import users
 
 
 class AccountDeleteForm(forms.Form):
@@ -77,7 +78,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 form.add_error("password", _("That is not your password."))
             else:
                 try:
-                    services.user_delete(user=user, by=user)  # type: ignore[arg-type]
+                    users.user_delete(user=user, by=user)  # type: ignore[arg-type]
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:

@@ -30,7 +30,7 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from accounts.http import client_ip
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 
 # What a failed log-in records of the identifier typed (it may be mistyped, or someone else's).
 LOGIN_IDENTIFIER_MAX = 100

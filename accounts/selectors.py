@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organisation, User
-
-
-def user_organisations(user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user).order_by("name")
-
-
-def user_membership(user: User) -> Membership | None:
-    """The membership of the person's active organisation (accounts.access)."""
-    from accounts import access
-
-    return access.active_membership(user)
+from accounts.validators import normalise_brin, normalise_kvk
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -40,9 +31,7 @@ def organisation_get_for(user: User, organisation_id: int, *, admin: bool = Fals
 
 def identity_changes_queue(user: User) -> QuerySet[Organisation]:
     """Verified organisations whose identity change awaits a coordinator of the old or the new
-    province (accounts.services.organisation_identity_decide)."""
-    from django.db.models import Q
-
+    province (accounts.services.organisations.organisation_identity_decide)."""
     provinces = user.coordinator_provinces
     return (
         Organisation.objects.exclude(pending_identity={})
@@ -59,8 +48,6 @@ def verification_queue(user: User) -> QuerySet[Organisation]:
 
 
 def invitations_open_for(user: User) -> QuerySet[Invitation]:
-    from django.utils import timezone
-
     return Invitation.objects.select_related("organisation").filter(
         email__iexact=user.email,
         accepted_at__isnull=True,
@@ -72,8 +59,6 @@ def invitations_open_for(user: User) -> QuerySet[Invitation]:
 def organisations_search(query: str, *, limit: int = 20) -> QuerySet[Organisation]:
     """Existing organisations by name, place, BRIN code or KvK number (at least 2 characters),
     for someone signing up who may find their school or company already there."""
-    from django.db.models import Q
-
     query = (query or "").strip()
     if len(query) < 2:
         return Organisation.objects.none()
@@ -85,8 +70,6 @@ def organisations_search(query: str, *, limit: int = 20) -> QuerySet[Organisatio
 
 def organisation_by_registry(*, kind: str, brin: str | None, kvk: str | None) -> Organisation | None:
     """The organisation already registered with this BRIN code (schools) or KvK number."""
-    from accounts.validators import normalise_brin, normalise_kvk
-
     if kind == Organisation.Kind.SCHOOL and brin:
         return Organisation.objects.filter(brin=normalise_brin(brin)).first()
     if kind == Organisation.Kind.COMPANY and kvk:

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import access, selectors, services, tokens
+from accounts import access, selectors, tokens
 from accounts.forms import JoinRequestForm, TokenForm
 from accounts.models import ApiToken, Invitation, JoinRequest, Membership, Organisation
+from accounts.services import invitations, memberships
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
@@ -42,7 +43,7 @@ def member_set_admin(request: HttpRequest, pk: int, membership_id: int) -> HttpR
     )
     make_admin = request.POST.get("is_admin") == "1"
     try:
-        services.membership_set_admin(membership=membership, by=request.user, is_admin=make_admin)
+        memberships.membership_set_admin(membership=membership, by=request.user, is_admin=make_admin)
     except ValidationError as exc:
         _error(request, exc)
     else:
@@ -56,7 +57,7 @@ def member_set_admin(request: HttpRequest, pk: int, membership_id: int) -> HttpR
 def organisation_leave(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk, memberships__user=request.user)
     try:
-        services.membership_leave(user=request.user, organisation=org)
+        memberships.membership_leave(user=request.user, organisation=org)
     except ValidationError as exc:
         _error(request, exc)
         return redirect("accounts:organisation_detail", org.pk)
@@ -70,7 +71,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_id: int) -> Http
     org = selectors.organisation_get_for(request.user, pk, admin=True)
     invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=org)
     try:
-        services.invitation_resend(invitation=invitation, by=request.user)
+        invitations.invitation_resend(invitation=invitation, by=request.user)
     except ValidationError as exc:
         _error(request, exc)
     else:
@@ -98,7 +99,7 @@ def join_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = JoinRequestForm(request.POST)
     message = form.cleaned_data["message"] if form.is_valid() else ""
     try:
-        services.join_request_create(organisation=org, user=request.user, message=message)
+        memberships.join_request_create(organisation=org, user=request.user, message=message)
     except ValidationError as exc:
         _error(request, exc)
     else:
@@ -117,7 +118,7 @@ def join_request_decide(request: HttpRequest, pk: int, join_request_id: int) -> 
     )
     approve = request.POST.get("decision") == "approve"
     try:
-        services.join_request_decide(join_request=join_request, by=request.user, approve=approve)
+        memberships.join_request_decide(join_request=join_request, by=request.user, approve=approve)
     except ValidationError as exc:
         _error(request, exc)
     else:

@@ -38,13 +38,6 @@ def validate_kvk(value: str) -> None:
         raise ValidationError(_("This is not a valid KvK number."), code="invalid_kvk")
 
 
-def validate_crebo(value: str) -> None:
-    if not CREBO_RE.match(value or ""):
-        raise ValidationError(
-            _("A crebo qualification code has five digits, for example 25604."), code="invalid_crebo"
-        )
-
-
 SCHOOL_LOCATION_RE = re.compile(r"^\d{2}$")
 COMPANY_SITE_RE = re.compile(r"^\d{12}$")
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import access, selectors, services
+from accounts import access, selectors
 from accounts.forms import InvitationForm, OrganisationForm, ProfileForm, RejectForm
 from accounts.models import Invitation, JoinRequest, Membership, Organisation
+from accounts.services import invitations, memberships, organisations, users
 from taxonomy.places import all_places
 
 
@@ -33,7 +34,7 @@ def _form_errors_from(exc: ValidationError, form: object) -> None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    membership = selectors.user_membership(request.user)
+    membership = access.active_membership(request.user)
     if membership is None and request.user.is_coordinator:
         return redirect("oversight:dashboard")  # a coordinator's own dashboard, with their to-do
     context = {
@@ -56,19 +57,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             # Never a second copy of a verified organisation: ask its admins instead.
             return _join_instead(request, existing)
         try:
-            org = services.organisation_create(
-                user=request.user,
-                kind=data["kind"],
-                name=data["name"],
-                place=data["place"],
-                province=data["province"] or None,
-                brin=data["brin"],
-                kvk=data["kvk"],
-                levels=data["levels"] if data["kind"] == "school" else [],
-                sectors=data["sectors"] if data["kind"] == "company" else [],
-                description=data["description"],
-                website=data["website"],
-            )
+            org = organisations.organisation_create(user=request.user, **form.organisation_fields())
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -83,7 +72,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 def _join_instead(request: HttpRequest, existing: Organisation) -> HttpResponse:
     try:
-        services.join_request_create(organisation=existing, user=request.user)
+        memberships.join_request_create(organisation=existing, user=request.user)
     except ValidationError as exc:
         messages.info(request, " ".join(exc.messages))
     else:
@@ -101,7 +90,7 @@ def _join_instead(request: HttpRequest, existing: Organisation) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get_for(request.user, pk)
-    is_admin = services.membership_is_admin(user=request.user, organisation=org)
+    is_admin = memberships.membership_is_admin(user=request.user, organisation=org)
     context = {
         "organisation": org,
         "is_admin": is_admin,
@@ -138,21 +127,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = OrganisationForm(request.POST or None, initial=initial, fixed_kind=org.kind)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.organisation_update(
-                organisation=org,
-                by=request.user,
-                name=data["name"],
-                place=data["place"],
-                province=data["province"] or None,
-                brin=data["brin"],
-                kvk=data["kvk"],
-                levels=data["levels"] if org.is_school else [],
-                sectors=data["sectors"] if org.is_company else [],
-                description=data["description"],
-                website=data["website"],
-            )
+            organisations.organisation_update(organisation=org, by=request.user, **form.organisation_fields())
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -172,7 +148,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_create(
+            invitations.invitation_create(
                 organisation=org,
                 email=form.cleaned_data["email"],
                 by=request.user,
@@ -197,7 +173,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     org = selectors.organisation_get_for(request.user, pk, admin=True)
     invitation = get_object_or_404(Invitation, pk=invitation_id, organisation=org)
-    services.invitation_revoke(invitation=invitation, by=request.user)
+    invitations.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("The invitation has been withdrawn."))
     return redirect("accounts:organisation_detail", org.pk)
 
@@ -208,7 +184,7 @@ def member_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResp
     org = selectors.organisation_get_for(request.user, pk, admin=True)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=org)
     try:
-        services.membership_remove(membership=membership, by=request.user)
+        memberships.membership_remove(membership=membership, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -224,7 +200,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.method == "POST":
         try:
-            membership = services.invitation_accept(token=token, user=request.user)
+            membership = invitations.invitation_accept(token=token, user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("accounts:dashboard")
@@ -240,7 +216,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"name": user.name, "phone": user.phone, "language": user.language}
     )
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=user, **form.cleaned_data)
+        users.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         response = HttpResponseRedirect(reverse("accounts:profile"))
         from django.conf import settings
@@ -264,7 +240,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
         if request.user.is_authenticated:
-            services.user_update_profile(user=request.user, language=language)
+            users.user_update_profile(user=request.user, language=language)
     return response
 
 
@@ -293,7 +269,7 @@ def organisation_identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(selectors.identity_changes_queue(request.user), pk=pk)
     approve = request.POST.get("decision") == "approve"
     try:
-        services.organisation_identity_decide(organisation=org, by=request.user, approve=approve)
+        organisations.organisation_identity_decide(organisation=org, by=request.user, approve=approve)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -309,7 +285,7 @@ def organisation_identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_verify(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     org = get_object_or_404(Organisation, pk=pk, province__in=request.user.coordinator_provinces)
-    services.organisation_verify(organisation=org, by=request.user)
+    organisations.organisation_verify(organisation=org, by=request.user)
     messages.success(request, _("%(name)s is verified.") % {"name": org.name})
     return redirect("accounts:verification_queue")
 
@@ -321,7 +297,9 @@ def organisation_reject(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk, province__in=request.user.coordinator_provinces)
     form = RejectForm(request.POST)
     if form.is_valid():
-        services.organisation_reject(organisation=org, by=request.user, reason=form.cleaned_data["reason"])
+        organisations.organisation_reject(
+            organisation=org, by=request.user, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, _("%(name)s has been told what to fix.") % {"name": org.name})
     else:
         messages.error(request, _("Give a reason, so the organisation knows what to fix."))

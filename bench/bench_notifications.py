@@ -50,8 +50,9 @@ from django.db import transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from config.celery_app import app  # noqa: E402
+from notifications.delivery import sweep  # noqa: E402
 from notifications.models import Delivery, Notification  # noqa: E402
-from notifications.services import notify, sweep  # noqa: E402
+from notifications.services import notify  # noqa: E402
 from tests.smtp import smtp_server  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Alerts of saved searches: new listings checked against every saved search at once (issue 19).
+"""Alerts of saved searches: new listings checked against every saved search at once.
 
 `alerts_check` takes a batch of listing ids and finds every (saved search, listing) pair that
 matches in ONE query — kind, level and subject bits, province, the circle (haversine in SQL) and,
@@ -11,7 +11,6 @@ as their preferences say.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,8 +23,6 @@ from django.utils.translation import gettext as _
 from catalogue.models import SavedSearch, SavedSearchHit
 from matching.models import Offer, Request
 from matching.selectors import offers_public
-
-logger = logging.getLogger(__name__)
 
 BATCH = 500
 
@@ -143,14 +140,3 @@ def _alert_body(name: str, place: str) -> str:
         "organisation": name,
         "place": place,
     }
-
-
-def listing_opened(sender: type, *, listing_id: int, **kwargs: object) -> None:
-    """Receiver of `matching.signals.listing_opened` (after commit): queue the check of this listing."""
-    from catalogue.tasks import alerts_check_task
-
-    side = "offer" if sender.__name__ == "Offer" else "request"
-    try:
-        alerts_check_task.delay(side, [listing_id])
-    except Exception:  # the broker is down: the periodic sweep checks recent listings again
-        logger.warning("Could not queue the saved-search alerts", exc_info=True)

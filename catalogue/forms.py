@@ -13,7 +13,7 @@ from notifications.models import Preference
 
 
 class CatalogueSearchForm(BrowseForm):
-    """The browse filters plus words, a place with a distance, and the orderings (issue 19)."""
+    """The browse filters plus words, a place with a distance, and the orderings."""
 
     text_in_filters = False  # `search()` applies and ranks the words
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from accounts.privacy import register_anonymiser, register_collector
+from accounts.personal_data import register_collector
+from accounts.privacy import register_anonymiser
 from catalogue.models import CalendarFeed, SavedSearch
 
 

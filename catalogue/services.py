@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import CalendarFeed, SavedSearch
 from matching import search
+from notifications.inbox import preference_set
 from notifications.models import Group
-from notifications.services import preference_set
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_BIT
 from taxonomy.regions import Province

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import user_membership
+from accounts.access import active_membership
 from catalogue import selectors, services
 from catalogue.forms import CatalogueSearchForm, SaveSearchForm
 from matching.pagination import LargeListPaginator
@@ -33,7 +33,7 @@ MAP_LIMIT = 2000  # points per map answer: a province's offers fit; beyond that,
 def _viewer_origin(request: HttpRequest) -> Origin | None:
     if not request.user.is_authenticated:
         return None
-    membership = user_membership(request.user)
+    membership = active_membership(request.user)
     if membership is None:
         return None
     org = membership.organisation

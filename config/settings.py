@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from config.logs import configure_structlog, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -384,50 +386,11 @@ from notifications.schedule import BEAT_SCHEDULE as NOTIFICATIONS_BEAT  # noqa: 
 
 CELERY_BEAT_SCHEDULE.update(NOTIFICATIONS_BEAT)
 
-# --- Logging (structured) --------------------------------------------------------------------
+# --- Logging (structured, config/logs.py) -----------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
-import structlog  # noqa: E402
-
-structlog.configure(
-    processors=[
-        structlog.contextvars.merge_contextvars,
-        structlog.stdlib.filter_by_level,
-        structlog.processors.TimeStamper(fmt="iso"),
-        structlog.stdlib.add_logger_name,
-        structlog.stdlib.add_log_level,
-        structlog.processors.StackInfoRenderer(),
-        structlog.processors.format_exc_info,
-        structlog.processors.UnicodeDecoder(),
-        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-    ],
-    logger_factory=structlog.stdlib.LoggerFactory(),
-    cache_logger_on_first_use=True,
-)
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "structured": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processor": (
-                structlog.processors.JSONRenderer()
-                if LOG_JSON
-                # Plain tracebacks: rich's (with locals) took ~7 s per logged exception, which
-                # turned a Redis outage into 10 s requests in development and tests.
-                else structlog.dev.ConsoleRenderer(
-                    colors=False, exception_formatter=structlog.dev.plain_traceback
-                )
-            ),
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_structlog": {"level": "WARNING"},
-    },
-}
+configure_structlog()
+LOGGING = logging_config(level=LOG_LEVEL, json=LOG_JSON)
 DJANGO_STRUCTLOG_CELERY_ENABLED = False
 
 # --- Product settings ------------------------------------------------------------------------
@@ -439,7 +402,7 @@ PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=1095)
 OVERSIGHT_CACHE_SECONDS = env.int("OVERSIGHT_CACHE_SECONDS", default=120)
 # After a bulk write (load_dataset, a matcher run writing at least ANALYZE_MIN_ROWS proposals) run
 # ANALYZE on the tables it filled (PostgreSQL only): without fresh statistics the planner treats a
-# freshly loaded table as nearly empty (issue 22: 39 s for an offers search, 0.18 s after ANALYZE).
+# freshly loaded table as nearly empty (39 s for an offers search, 0.18 s after ANALYZE).
 ANALYZE_AFTER_BULK = env.bool("ANALYZE_AFTER_BULK", default=True)
 ANALYZE_MIN_ROWS = env.int("ANALYZE_MIN_ROWS", default=1000)
 # A proposal's suggested date is at least this many days ahead, per kind (DESIGN §3 "Dates").
@@ -450,7 +413,7 @@ MATCH_OUTCOME_LINK_DAYS = env.int("MATCH_OUTCOME_LINK_DAYS", default=60)
 # its verified schools; Overijssel's 50% is the Techniekpact example). A target a coordinator sets
 # on the coverage page overrides it. Env: SCHOOL_REACH_TARGETS="overijssel=50,gelderland=40".
 SCHOOL_REACH_TARGETS = env.dict("SCHOOL_REACH_TARGETS", cast={"value": int}, default={"overijssel": 50})
-# Retention (issue 21): what the nightly purge deletes, and when. Messages: school years after
+# Retention: what the nightly purge deletes, and when. Messages: school years after
 # the match ended; conduct reports: years after closing; feedback comments: school years after
 # the activity (the rating stays). Attachments: ATTACHMENT_RETENTION_DAYS after the activity.
 RETENTION_MESSAGES_SCHOOL_YEARS = env.int("RETENTION_MESSAGES_SCHOOL_YEARS", default=2)

@@ -8,13 +8,13 @@ while the cache is unreachable requests pass, and the outage is logged.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+import structlog
 from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 
 class _FailOpen:
@@ -22,7 +22,7 @@ class _FailOpen:
         try:
             return super().allow_request(request, view)  # type: ignore[misc]
         except (RedisError, OSError):
-            logger.warning("API throttle cache unavailable; request let through", exc_info=True)
+            logger.warning("throttle.cache_unavailable", let_through=True, exc_info=True)
             return True
 
 

@@ -11,15 +11,15 @@ where a person notices one more or less. The rows on the page are always read li
 from __future__ import annotations
 
 import hashlib
-import logging
 
+import structlog
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 LARGE = 1000
 COUNT_CACHE_SECONDS = 60
@@ -39,7 +39,7 @@ class LargeListPaginator(Paginator):
         try:
             remembered = cache.get(key)
         except Exception:  # the cache is down: count, as if there were none
-            logger.warning("List count cache unavailable", exc_info=True)
+            logger.warning("list_count.cache_unavailable", exc_info=True)
             return super().count
         if remembered is not None:
             return remembered
@@ -48,7 +48,7 @@ class LargeListPaginator(Paginator):
             try:
                 cache.set(key, counted, COUNT_CACHE_SECONDS)
             except Exception:
-                logger.warning("Could not remember a list count", exc_info=True)
+                logger.warning("list_count.cache_write_failed", exc_info=True)
         return counted
 
 

@@ -8,16 +8,18 @@ thread then shows the author as "Someone from the school/company" (MatchMessage.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.privacy import register_anonymiser, register_collector, register_retention
+from accounts.personal_data import register_collector
+from accounts.privacy import register_anonymiser, register_retention
 from matching.models import (
     Attachment,
     BlockedPair,
@@ -30,6 +32,8 @@ from matching.models import (
     TeacherReflection,
 )
 from taxonomy.holidays import school_year_of
+
+log = structlog.get_logger(__name__)
 
 
 def _iso(value: Any) -> str | None:
@@ -163,7 +167,7 @@ register_collector("matching", collect)
 register_anonymiser(anonymise)
 
 
-# --- retention (registered with accounts.privacy.register_retention) ----------------------------
+# --- Retention (accounts.privacy.register_retention) -------------------------------------------
 
 
 def school_years_cutoff(today: date, school_years: int) -> date:
@@ -224,10 +228,23 @@ def _describe_feedback() -> str:
 
 
 def purge_attachments(now: datetime, limit: int) -> int:
-    """Documents (the praktijkovereenkomst…) go ATTACHMENT_RETENTION_DAYS after the activity, files included."""
-    from matching.services.documents import attachments_purge
-
-    return attachments_purge(now=now, limit=limit)
+    """Documents (the praktijkovereenkomst…) of matches whose activity (or end) is older than
+    ATTACHMENT_RETENTION_DAYS are deleted, files included. Returns how many were removed."""
+    cutoff = now - timedelta(days=settings.ATTACHMENT_RETENTION_DAYS)
+    old = Attachment.objects.filter(
+        Q(match__activity_date__lt=cutoff.date())
+        | Q(match__activity_date__isnull=True, match__ended_at__lt=cutoff)
+        | Q(match__activity_date__isnull=True, match__ended_at__isnull=True, created_at__lt=cutoff)
+    ).order_by("pk")[:limit]
+    removed = 0
+    for attachment in old:
+        name, storage = attachment.file.name, attachment.file.storage
+        attachment.delete()
+        storage.delete(name)
+        removed += 1
+    if removed:
+        log.info("attachment.purged", count=removed)
+    return removed
 
 
 def _describe_attachments() -> str:

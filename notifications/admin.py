@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from notifications.delivery import delivery_retry
 from notifications.models import Delivery, Notification, Preference
 
 
@@ -61,8 +62,6 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry failed deliveries now (the sweep sends them)")
     def retry_now(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        from notifications.services import delivery_retry
-
         count = delivery_retry(deliveries=queryset)
         self.message_user(request, f"{count} deliveries queued for the next sweep.")
 

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 
-from notifications import selectors, services
+from notifications import inbox, selectors
 from notifications.models import Notification
 
 
@@ -64,7 +64,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=None, responses=NotificationOutputSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request: ApiRequest, pk: str | None = None) -> Response:
-        notification = services.notification_mark_read(notification=self.get_object())
+        notification = inbox.notification_mark_read(notification=self.get_object())
         return Response(self.get_serializer(notification).data)
 
     @extend_schema(
@@ -73,4 +73,4 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     @action(detail=False, methods=["post"], url_path="read-all", filter_backends=[], pagination_class=None)
     def read_all(self, request: ApiRequest) -> Response:
-        return Response({"updated": services.notification_mark_all_read(user=request.user)})
+        return Response({"updated": inbox.notification_mark_all_read(user=request.user)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,41 +11,16 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 
 
-def activity_invitation(
-    *,
-    uid: str,
-    day: date,
-    summary: str,
-    start: time | None = None,
-    end: time | None = None,
-    description: str = "",
-    location: str = "",
-    organizer_email: str | None = None,
-    cancel: bool = False,
-    sequence: int = 0,
-    until: date | None = None,
-) -> bytes:
+def activity_invitation(*, cancel: bool = False, **event: Any) -> bytes:
     """An event on `day`; METHOD:REQUEST, or METHOD:CANCEL for the same UID when cancelled.
+    Takes the arguments of `activity_event`.
 
     With a start time it runs from `start` to `end` (default: two hours) in Europe/Amsterdam, with
     the VTIMEZONE included so Outlook and Google place it right from any time zone. Without one it
     is an all-day event, which carries no time zone and shows on the same date everywhere.
     """
     cal = _calendar(method="CANCEL" if cancel else "REQUEST")
-    event = activity_event(
-        uid=uid,
-        day=day,
-        summary=summary,
-        start=start,
-        end=end,
-        description=description,
-        location=location,
-        organizer_email=organizer_email,
-        cancel=cancel,
-        sequence=sequence,
-        until=until,
-    )
-    cal.add_component(event)
+    cal.add_component(activity_event(cancel=cancel, **event))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -91,7 +67,7 @@ def activity_event(
     sequence: int = 0,
     until: date | None = None,
 ) -> Event:
-    """One VEVENT of an activity (see `activity_invitation` for the times)."""
+    """One VEVENT of an activity (`activity_invitation` says how the times are written)."""
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", timezone.now())

@@ -1,5 +1,6 @@
 """The notification outbox: what someone was told (Notification), how it leaves (Delivery), and how
-they want to hear about each group of events (Preference). Logic lives in services.py."""
+they want to hear about each group of events (Preference). Logic lives in services.py (who is
+told what), delivery.py (sending) and inbox.py (marking read, preferences)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """notifications' part of a person's data export and of deleting their account
-(accounts/privacy.py); registered on import, from NotificationsConfig.ready()."""
+(accounts/personal_data.py, accounts/privacy.py); registered on import, from NotificationsConfig.ready()."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import User
-from accounts.privacy import register_anonymiser, register_collector
+from accounts.personal_data import register_collector
+from accounts.privacy import register_anonymiser
 from notifications.models import Delivery, Notification, Preference
 
 

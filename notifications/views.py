@@ -1,4 +1,4 @@
-"""Inbox and e-mail preferences: thin views over selectors and services."""
+"""Inbox and e-mail preferences: thin views over selectors and notifications.inbox."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications import selectors, services
+from notifications import selectors
 from notifications.forms import PreferencesForm
+from notifications.inbox import notification_mark_all_read, notification_mark_read, preferences_save
 
 PAGE_SIZE = 25
 
@@ -31,7 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for(request.user, pk)
-    services.notification_mark_read(notification=notification)
+    notification_mark_read(notification=notification)
     # Only our own relative links: a stored link must never become an open redirect.
     if notification.link and url_has_allowed_host_and_scheme(
         notification.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -43,7 +44,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = services.notification_mark_all_read(user=request.user)
+    count = notification_mark_all_read(user=request.user)
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("notifications:inbox")
@@ -54,7 +55,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            services.preferences_save(user=request.user, modes=form.cleaned_data)
+            preferences_save(user=request.user, modes=form.cleaned_data)
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications:preferences")
     else:

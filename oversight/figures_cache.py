@@ -11,17 +11,17 @@ show within the lifetime. With Redis configured the cache is shared by every web
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 VERSION_KEY = "oversight:figures-version"
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 
 def _version() -> int:
@@ -39,7 +39,7 @@ def figures_changed(**kwargs: Any) -> None:
     except ValueError:  # not set yet (or evicted)
         cache.add(VERSION_KEY, 2, timeout=None)
     except Exception:  # a cache outage must never fail the write that caused it
-        logger.warning("Could not mark the oversight figures as changed", exc_info=True)
+        logger.warning("figures_cache.mark_changed_failed", exc_info=True)
 
 
 def cached[T](name: str, parts: Iterable[object], compute: Callable[[], T]) -> T:
@@ -52,14 +52,14 @@ def cached[T](name: str, parts: Iterable[object], compute: Callable[[], T]) -> T
         key = f"oversight:{name}:{_version()}:{language}:{timezone.localdate().isoformat()}:{scope}"
         value = cache.get(key)
     except Exception:  # the cache is down: compute, as if there were none
-        logger.warning("Oversight figures cache unavailable", exc_info=True)
+        logger.warning("figures_cache.unavailable", exc_info=True)
         return compute()
     if value is None:
         value = compute()
         try:
             cache.set(key, value, timeout=seconds)
         except Exception:
-            logger.warning("Could not cache the oversight figures", exc_info=True)
+            logger.warning("figures_cache.write_failed", exc_info=True)
     return value
 
 

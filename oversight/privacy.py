@@ -11,7 +11,8 @@ from django.conf import settings
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from accounts.privacy import register_collector, register_retention
+from accounts.personal_data import register_collector
+from accounts.privacy import register_retention
 from oversight.models import ConductReport, CoverageTarget, PlacementRecord
 
 

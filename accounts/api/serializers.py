@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from accounts import access
 from accounts.models import ApiToken, Invitation, JoinRequest, Location, Membership, Organisation, User
+from accounts.services.organisations import PLACE_FIELDS
 
 
 class OrganisationOutputSerializer(serializers.ModelSerializer):
@@ -215,12 +216,7 @@ class LocationOutputSerializer(serializers.ModelSerializer):
             "name",
             "number",
             "code",
-            "place",
-            "municipality",
-            "province",
-            "landsdeel",
-            "latitude",
-            "longitude",
+            *PLACE_FIELDS,
             "levels",
         ]
         read_only_fields = fields

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import access, selectors, services, tokens
+from accounts import access, selectors, tokens
 from accounts.api.serializers import (
     InvitationInputSerializer,
     InvitationOutputSerializer,
@@ -33,8 +33,9 @@ from accounts.api.serializers import (
 )
 from accounts.http import client_ip
 from accounts.models import ApiToken, Invitation, JoinRequest, Membership, Organisation
-from accounts.privacy import personal_data_export
+from accounts.personal_data import personal_data_export
 from accounts.selectors import organisations_visible_to
+from accounts.services import invitations, memberships, organisations
 
 
 class OrganisationFilter(filters.FilterSet):
@@ -64,7 +65,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def _admin_object(self) -> Organisation:
         org = self.get_object()
-        if not services.membership_is_admin(user=self.request.user, organisation=org):
+        if not memberships.membership_is_admin(user=self.request.user, organisation=org):
             raise PermissionDenied(_("Only the organisation's admins can do this."))
         return org
 
@@ -73,7 +74,9 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         org = self._admin_object()
         serializer = OrganisationUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        org = services.organisation_update(organisation=org, by=request.user, **serializer.validated_data)
+        org = organisations.organisation_update(
+            organisation=org, by=request.user, **serializer.validated_data
+        )
         return Response(OrganisationOutputSerializer(org).data)
 
     @extend_schema(methods=["GET"], responses=MemberSerializer(many=True))
@@ -86,7 +89,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             org = self._admin_object()
             serializer = InvitationInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            invitation = services.invitation_create(
+            invitation = invitations.invitation_create(
                 organisation=org, by=request.user, **serializer.validated_data
             )
             return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
@@ -111,11 +114,11 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         org = self._admin_object()
         membership = self._membership(org, user_id)
         if request.method == "DELETE":
-            services.membership_remove(membership=membership, by=request.user)
+            memberships.membership_remove(membership=membership, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = MemberUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_set_admin(
+        membership = memberships.membership_set_admin(
             membership=membership, by=request.user, is_admin=serializer.validated_data["is_admin"]
         )
         return Response(MemberSerializer(membership).data)
@@ -124,7 +127,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def leave(self, request: Request, pk: str | None = None) -> Response:
         org = get_object_or_404(Organisation, pk=pk, memberships__user=request.user)
-        services.membership_leave(user=request.user, organisation=org)
+        memberships.membership_leave(user=request.user, organisation=org)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=InvitationOutputSerializer(many=True))
@@ -150,7 +153,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     def invitation(self, request: Request, pk: str | None = None, invitation_id: str = "") -> Response:
         org = self._admin_object()
-        services.invitation_revoke(invitation=self._invitation(org, invitation_id), by=request.user)
+        invitations.invitation_revoke(invitation=self._invitation(org, invitation_id), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=InvitationOutputSerializer)
@@ -164,7 +167,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     )
     def invitation_resend(self, request: Request, pk: str | None = None, invitation_id: str = "") -> Response:
         org = self._admin_object()
-        invitation = services.invitation_resend(
+        invitation = invitations.invitation_resend(
             invitation=self._invitation(org, invitation_id), by=request.user
         )
         return Response(InvitationOutputSerializer(invitation).data)
@@ -196,7 +199,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             org = get_object_or_404(Organisation, pk=pk)
             serializer = JoinRequestInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            join_request = services.join_request_create(
+            join_request = memberships.join_request_create(
                 organisation=org, user=request.user, message=serializer.validated_data["message"]
             )
             return Response(JoinRequestOutputSerializer(join_request).data, status=status.HTTP_201_CREATED)
@@ -207,7 +210,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def _decide(self, request: Request, pk: str | None, join_request_id: str, approve: bool) -> Response:
         org = self._admin_object()
         join_request = get_object_or_404(JoinRequest, organisation=org, pk=join_request_id)
-        join_request = services.join_request_decide(
+        join_request = memberships.join_request_decide(
             join_request=join_request, by=request.user, approve=approve
         )
         return Response(JoinRequestOutputSerializer(join_request).data)
@@ -237,7 +240,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             org = self._admin_object()
             serializer = LocationInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            location = services.location_create(
+            location = organisations.location_create(
                 organisation=org, by=request.user, **serializer.validated_data
             )
             return Response(LocationOutputSerializer(location).data, status=status.HTTP_201_CREATED)

@@ -9,15 +9,12 @@ when a check fails. Reading goes through matching.views.documents.attachment_dow
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
@@ -99,23 +96,3 @@ def attachment_add(*, match: Match, by: User, upload: UploadedFile) -> Attachmen
         raise
     logger.info("attachment.added", match=match.pk, attachment=attachment.pk, type=kind, size=upload.size)
     return attachment
-
-
-def attachments_purge(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Retention (DESIGN §6): attachments of matches whose activity (or end) is older than
-    ATTACHMENT_RETENTION_DAYS are deleted, files included. Returns how many were removed."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.ATTACHMENT_RETENTION_DAYS)
-    old = Attachment.objects.filter(
-        Q(match__activity_date__lt=cutoff.date())
-        | Q(match__activity_date__isnull=True, match__ended_at__lt=cutoff)
-        | Q(match__activity_date__isnull=True, match__ended_at__isnull=True, created_at__lt=cutoff)
-    ).order_by("pk")[:limit]
-    removed = 0
-    for attachment in old:
-        name, storage = attachment.file.name, attachment.file.storage
-        attachment.delete()
-        storage.delete(name)
-        removed += 1
-    if removed:
-        logger.info("attachment.purged", count=removed)
-    return removed

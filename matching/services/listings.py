@@ -253,7 +253,7 @@ def listing_create[L: (Offer, Request)](
         raise ValidationError({_until_field(listing): errors})
     listing.save()
     if listing.posted_by_coordinator:
-        from accounts.services import audit_record
+        from accounts.services.audit import audit_record
 
         audit_record(
             actor=by,
@@ -392,7 +392,7 @@ def listing_take_over[L: (Offer, Request)](listing: L, *, by: User) -> L:
     listing.posted_by_coordinator = False
     listing.created_by = by
     listing.save(update_fields=["posted_by_coordinator", "created_by", "updated_at"])
-    from accounts.services import audit_record
+    from accounts.services.audit import audit_record
 
     audit_record(
         actor=by,

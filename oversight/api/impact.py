@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from oversight.access import organisation_for_figures
 from oversight.csv_files import CONTENT_TYPES, FORMATS, export_response
 from oversight.schoolyear import SchoolYearError, school_year_parse, school_year_slug

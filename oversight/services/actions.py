@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from matching import rules
 from matching.matcher import run_schedule
 from matching.models import BlockedPair, Match, MatchingRun, Offer, Request

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.models import Organisation, User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from matching.models import Match
 from notifications.services import notify
 from oversight.access import scope_provinces

@@ -1,6 +1,6 @@
 """Bulk import of schools or companies from a CSV file (e.g. a DUO school list).
 
-Every row is checked first, with the same rules as the registration form (accounts.services:
+Every row is checked first, with the same rules as the registration form (accounts.services.organisations:
 place, BRIN/KvK, levels, sectors); nothing is written unless every row is good (all or nothing).
 Organisations are found by their BRIN code or KvK number, so an existing one is updated, never
 duplicated, and importing the same file twice changes nothing the second time. Imported
@@ -32,14 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from accounts.services import (
-    audit_record,
-    codes_clean,
-    invitation_blocker,
-    invitation_create,
-    place_apply,
-    registry_apply,
-)
+from accounts.services.audit import audit_record
+from accounts.services.invitations import invitation_blocker, invitation_create
+from accounts.services.organisations import codes_clean, place_apply, registry_apply
 from accounts.validators import normalise_brin, normalise_kvk
 from oversight.access import scope_provinces
 from taxonomy.levels import LEVEL_ORDER, sort_levels

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from matching.models import Match
 from oversight.models import PlacementRecord
 from oversight.schoolyear import HAPPENING

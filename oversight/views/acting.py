@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import services as account_services
 from accounts.forms import InvitationForm, OrganisationForm
 from accounts.models import Organisation
+from accounts.services import invitations, organisations
 from matching.models import Offer, Request
 from matching.services import listings
 from oversight.access import coordinator_required, scope_provinces
@@ -85,7 +85,7 @@ def act_for(request: HttpRequest, pk: int) -> HttpResponse:
                 contact = ContactForm(request.POST)
                 if contact.is_valid():
                     data = contact.cleaned_data
-                    account_services.organisation_contact_record(
+                    organisations.organisation_contact_record(
                         organisation=org,
                         by=request.user,
                         email=data["email"],
@@ -98,7 +98,7 @@ def act_for(request: HttpRequest, pk: int) -> HttpResponse:
             elif step == "invite":
                 invite = InvitationForm(request.POST)
                 if invite.is_valid():
-                    account_services.invitation_create(
+                    invitations.invitation_create(
                         organisation=org, email=invite.cleaned_data["email"], by=request.user, is_admin=True
                     )
                     messages.success(
@@ -168,21 +168,9 @@ def organisation_create_for(request: HttpRequest) -> HttpResponse:
     """A coordinator registers a school or company of their province (unverified until verified)."""
     form = OrganisationForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            org = account_services.organisation_create(
-                user=request.user,
-                kind=data["kind"],
-                name=data["name"],
-                place=data["place"],
-                province=data["province"] or None,
-                brin=data["brin"],
-                kvk=data["kvk"],
-                levels=data["levels"] if data["kind"] == "school" else [],
-                sectors=data["sectors"] if data["kind"] == "company" else [],
-                description=data["description"],
-                website=data["website"],
-                as_coordinator=True,
+            org = organisations.organisation_create(
+                user=request.user, as_coordinator=True, **form.organisation_fields()
             )
         except ValidationError as exc:
             _errors_to(form, exc)

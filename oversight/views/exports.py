@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from matching.models import Match, Offer, Request
 from oversight.access import coordinator_required, scope_provinces
 from oversight.csv_files import FORMATS, export_response

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_membership
+from accounts.access import active_membership
 from oversight.access import organisation_for_figures
 from oversight.charts import Chart, bar_chart
 from oversight.schoolyear import (
@@ -77,7 +77,7 @@ def _context(request: HttpRequest, pk: int) -> tuple[dict[str, Any], int]:
 @login_required
 def impact_mine(request: HttpRequest) -> HttpResponse:
     """The impact page of the organisation the person works for."""
-    membership = user_membership(request.user)
+    membership = active_membership(request.user)
     if membership is None:
         raise Http404
     return redirect("impact:page", pk=membership.organisation_id)

@@ -76,9 +76,9 @@ def test_only_admins_invite_and_remove(cast, client):
 
 
 def test_last_admin_cannot_be_removed(cast, client):
-    from accounts import services
+    from accounts.services.memberships import membership_remove
 
     admin_membership = Membership.objects.get(user=cast.school_admin)
     with pytest.raises(Exception, match="at least one admin"):
-        services.membership_remove(membership=admin_membership, by=cast.school_admin)
+        membership_remove(membership=admin_membership, by=cast.school_admin)
     assert Membership.objects.filter(pk=admin_membership.pk).exists()

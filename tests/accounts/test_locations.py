@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import services
 from accounts.models import AuditEntry
+from accounts.services.organisations import location_create, organisation_set_board
 from matching.matcher.load import engine_items
 from matching.models import Request
 from tests.matching.helpers import LATER, SOON
@@ -48,7 +48,7 @@ def test_company_sites_have_twelve_digits(cast):
 
 
 def test_a_request_for_a_location_is_matched_from_its_coordinates(cast):
-    location = services.location_create(
+    location = location_create(
         organisation=cast.school, by=cast.school_admin, name="Kampen", number="02", place="Kampen"
     )
     body = {
@@ -68,7 +68,7 @@ def test_a_request_for_a_location_is_matched_from_its_coordinates(cast):
     assert (item.lat, item.lon) != (cast.school.latitude, cast.school.longitude)
 
     # Another organisation's location is not one to choose.
-    other = services.location_create(
+    other = location_create(
         organisation=cast.other_school, by=cast.other_member, name="X", number="03", place="Almelo"
     )
     refused = api(cast.teacher).post("/api/v1/requests/", body | {"location": other.pk}, format="json")
@@ -76,16 +76,14 @@ def test_a_request_for_a_location_is_matched_from_its_coordinates(cast):
 
 
 def test_a_board_groups_organisations(cast):
-    services.organisation_set_board(organisation=cast.school, board_name="Stichting Voortgezet Onderwijs")
-    services.organisation_set_board(
-        organisation=cast.other_school, board_name="Stichting Voortgezet Onderwijs"
-    )
+    organisation_set_board(organisation=cast.school, board_name="Stichting Voortgezet Onderwijs")
+    organisation_set_board(organisation=cast.other_school, board_name="Stichting Voortgezet Onderwijs")
     cast.school.refresh_from_db()
     assert cast.school.board.organisations.count() == 2
 
 
 def test_a_request_for_a_location_shows_that_locations_holidays(cast, client):
-    location = services.location_create(
+    location = location_create(
         organisation=cast.school, by=cast.school_admin, name="Maastricht", number="04", place="Maastricht"
     )
     from matching.models import Request

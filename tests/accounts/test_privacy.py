@@ -17,7 +17,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, AuditEntry, Invitation, Membership, Organisation, User
-from accounts.services import invitation_create, user_delete, users_purge_inactive
+from accounts.privacy import users_purge_inactive
+from accounts.services.invitations import invitation_create
+from accounts.services.users import user_delete
 from accounts.tasks import purge_inactive_accounts
 from matching.models import Feedback, Match, MatchMessage, Offer, Request
 from matching.services import matches, outcomes

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import AuditEntry, User
-from accounts.services import membership_set_admin
+from accounts.services.memberships import membership_set_admin
 from tests.factories import make_api_token
 
 pytestmark = pytest.mark.django_db

@@ -85,7 +85,8 @@ def test_saving_from_the_catalogue_page(client, cast):
 
 
 def test_saved_searches_are_in_the_data_export_and_go_with_the_account(cast):
-    from accounts.privacy import personal_data, run_anonymisers
+    from accounts.personal_data import personal_data
+    from accounts.privacy import run_anonymisers
     from catalogue.services import calendar_feed_create
 
     saved_search_create(user=cast.teacher, text="drone")

@@ -69,6 +69,13 @@ def test_not_allowed_and_not_found_are_403_and_404():
     assert answer(Http404())[0] == 404
 
 
+def test_a_403_keeps_the_services_reason_or_says_the_default():
+    reason = "You do not coordinate this organisation's province."
+    assert answer(PermissionDenied(reason)) == (403, {"detail": reason})
+    status, data = answer(PermissionDenied())
+    assert status == 403 and data["detail"].code == "permission_denied" and str(data["detail"])
+
+
 def test_deeply_nested_json_is_a_json_400(cast):
     response = api(cast.hr).post("/api/v1/offers/", "[" * 5000, content_type="application/json")
     assert response.status_code == 400

@@ -1,5 +1,5 @@
 """With production settings, every response carries the security headers and cookies a browser
-needs (RELIABILITY/issue 8): checked on real responses, in a process started with DEBUG=false."""
+needs (RELIABILITY): checked on real responses, in a process started with DEBUG=false."""
 
 from __future__ import annotations
 

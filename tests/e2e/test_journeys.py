@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from accounts import services as account_services
 from accounts.models import Organisation, User
+from accounts.services.organisations import organisation_verify
 from matching.forms import default_window
 from matching.models import Match, Offer, Request
 from matching.services import listings
@@ -203,7 +203,7 @@ def verify_by_service(org: Organisation) -> None:
     """Journeys 1 and 2 verify the new organisation through the service, as a coordinator of
     its province would; journey 3 does this step in the browser."""
     coordinator = make_coordinator(org.province, email=f"coordinator-{org.pk}@techniekpact.nl")
-    account_services.organisation_verify(organisation=org, by=coordinator)
+    organisation_verify(organisation=org, by=coordinator)
 
 
 # --- Journey 1: the teacher ----------------------------------------------------------------------

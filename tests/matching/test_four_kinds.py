@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from accounts.privacy import personal_data
+from accounts.personal_data import personal_data
 from matching.models import Attachment, Offer, Placement, Repeat, Request, TeacherReflection
 from matching.privacy import purge_attachments
 from matching.services import copies, listings, matches, placements

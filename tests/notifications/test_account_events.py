@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from accounts import services as accounts
 from accounts.models import AuditEntry
+from accounts.services.invitations import invitation_create
+from accounts.services.organisations import organisation_reject, organisation_verify
+from notifications.delivery import sweep
 from notifications.models import Delivery, Notification
-from notifications.services import sweep
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def test_invitation_to_a_new_address_is_an_outbox_mail_in_the_inviters_language(
     cast.school_admin.language = "en"
     cast.school_admin.save()
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = accounts.invitation_create(
+        invitation = invitation_create(
             organisation=cast.school, email="Nieuw@School.nl", by=cast.school_admin
         )
     delivery = Delivery.objects.get(to_email="nieuw@school.nl")
@@ -39,7 +40,7 @@ def test_invitation_to_an_existing_account_lands_in_the_inbox_in_their_language(
 ):
     person = UserFactory(email="bestaand@example.nl", language="nl")
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = accounts.invitation_create(organisation=cast.company, email=person.email, by=cast.hr)
+        invitation = invitation_create(organisation=cast.company, email=person.email, by=cast.hr)
     notification = Notification.objects.get(event="invitation.created", recipient=person)
     assert notification.link.endswith(f"/invitations/{invitation.token}/")
     assert cast.company.name in notification.title
@@ -62,7 +63,7 @@ def test_invitation_mail_survives_an_smtp_failure(cast, monkeypatch, django_capt
 
     monkeypatch.setattr(EmailBackend, "send_messages", flaky)
     with django_capture_on_commit_callbacks(execute=True):
-        accounts.invitation_create(organisation=cast.school, email="later@school.nl", by=cast.school_admin)
+        invitation_create(organisation=cast.school, email="later@school.nl", by=cast.school_admin)
     delivery = Delivery.objects.get(to_email="later@school.nl")
     assert delivery.status == Delivery.Status.PENDING and delivery.retry_after is not None
     Delivery.objects.filter(pk=delivery.pk).update(retry_after=delivery.created_at)
@@ -75,12 +76,12 @@ def test_invitation_mail_survives_an_smtp_failure(cast, monkeypatch, django_capt
 def test_verification_and_rejection_tell_every_member_and_are_audited(cast, settings):
     cast.school.verified_at = None
     cast.school.save()
-    accounts.organisation_reject(organisation=cast.school, by=cast.coordinator, reason="BRIN klopt niet")
+    organisation_reject(organisation=cast.school, by=cast.coordinator, reason="BRIN klopt niet")
     rejected = Notification.objects.filter(event="organisation.rejected")
     assert {n.recipient for n in rejected} == {cast.teacher, cast.school_admin}
     assert all("BRIN klopt niet" in n.body for n in rejected)
 
-    accounts.organisation_verify(organisation=cast.school, by=cast.coordinator)
+    organisation_verify(organisation=cast.school, by=cast.coordinator)
     verified = Notification.objects.filter(event="organisation.verified")
     assert {n.recipient for n in verified} == {cast.teacher, cast.school_admin}
     # Nobody outside the organisation hears about it.

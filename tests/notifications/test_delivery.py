@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery_app import app
+from notifications.delivery import MAX_ATTEMPTS, delivery_send, sweep
 from notifications.models import Delivery
-from notifications.services import MAX_ATTEMPTS, delivery_send, notify, sweep
+from notifications.services import notify
 from tests.smtp import smtp_server
 
 
@@ -191,7 +192,7 @@ def test_broker_down_at_commit_then_sweep_sends_exactly_once(cast, broker_down, 
 
     assert timezone.now() - started < timedelta(seconds=15)
     # One batch (both deliveries of the transaction) failed to enqueue, and said so.
-    assert caplog.text.count("the sweep will retry them") == 1
+    assert caplog.text.count("deliveries.enqueue_failed") == 1
     assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 2
     assert mail.outbox == []
 
@@ -226,7 +227,7 @@ def test_a_batch_shares_one_smtp_connection_and_one_bad_mail_does_not_stop_the_r
         ):
             # The third person's address is refused by the mail library before it reaches SMTP.
             type(people[2]).objects.filter(pk=people[2].pk).update(email="broken\nheader@example.nl")
-            from notifications.services import deliveries_send
+            from notifications.delivery import deliveries_send
 
             assert deliveries_send(ids) == 4
             assert deliveries_send(ids) == 0  # a redelivered task sends nothing twice

@@ -7,8 +7,9 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from notifications.delivery import send_daily_digests
+from notifications.inbox import preference_set
 from notifications.models import Delivery, Notification, Preference
-from notifications.services import preference_set, send_daily_digests
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from matching.services import matches
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request

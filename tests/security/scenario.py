@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import ApiToken, AuditEntry, Invitation, JoinRequest, Membership, Organisation, User
-from accounts.services import audit_record, invitation_create, join_request_create
+from accounts.services.audit import audit_record
+from accounts.services.invitations import invitation_create
+from accounts.services.memberships import join_request_create
 from accounts.tokens import api_token_create
 from matching.models import Attachment, Match, MatchMessage, Offer, Request
 from matching.services import listings, matches

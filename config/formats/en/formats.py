@@ -1,5 +1,5 @@
 """English formats: unambiguous in every English-speaking country (14 Dec 2026, never 12/14/2026
-or 14/12/2026), 24-hour times as in the Netherlands, point decimals (issue 17)."""
+or 14/12/2026), 24-hour times as in the Netherlands, point decimals."""
 
 DATE_FORMAT = "l j F Y"
 SHORT_DATE_FORMAT = "j M Y"

@@ -1,4 +1,4 @@
-"""Dutch formats: one way to write dates and numbers (issue 17). Lists and tables use the short
+"""Dutch formats: one way to write dates and numbers. Lists and tables use the short
 form (14-12-2026), running text the same with the weekday (maandag 14-12-2026);
 24-hour times, comma decimals."""
 

@@ -25,29 +25,10 @@ from pathlib import Path
 from typing import Protocol
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+
+from taxonomy.holiday_names import HOLIDAY_NAMES, HOLIDAY_REGIONS, MIDDEN, NOORD, ZUID
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "school_holidays.csv"
-
-NOORD = "noord"
-MIDDEN = "midden"
-ZUID = "zuid"
-HOLIDAY_REGIONS: tuple[str, ...] = (NOORD, MIDDEN, ZUID)
-
-HOLIDAY_REGION_LABELS: dict[str, Promise] = {
-    NOORD: _("North"),
-    MIDDEN: _("Central"),
-    ZUID: _("South"),
-}
-
-# In school-year order.
-HOLIDAY_NAMES: dict[str, Promise] = {
-    "herfstvakantie": _("Autumn break"),
-    "kerstvakantie": _("Christmas break"),
-    "voorjaarsvakantie": _("Spring break"),
-    "meivakantie": _("May break"),
-    "zomervakantie": _("Summer break"),
-}
 
 # Province level.  Gelderland is split between midden and zuid (and Hattem is noord);
 # it is counted as midden here.  See taxonomy/data/README.md.

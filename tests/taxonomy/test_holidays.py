@@ -8,10 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from taxonomy import holidays
+from taxonomy.holiday_names import HOLIDAY_NAMES, HOLIDAY_REGIONS
 from taxonomy.holidays import (
-    HOLIDAY_NAMES,
     HOLIDAY_REGION_OF_PROVINCE,
-    HOLIDAY_REGIONS,
     Holiday,
     all_holidays,
     holiday_on,

@@ -175,7 +175,7 @@ def _reach_filter(request_rows: QuerySet[Request]) -> Q:
     if box["lat_min"] is None:
         return Q(pk__in=[])
     offer_km = Offer.objects.filter(status=Offer.Status.OPEN).aggregate(km=Max("max_travel_km"))["km"]
-    reach = max(engine.problem.DEFAULT_MAX_TRAVEL_KM, box["km"] or 0, offer_km or 0) + 1
+    reach = max(engine.items.DEFAULT_MAX_TRAVEL_KM, box["km"] or 0, offer_km or 0) + 1
     dlat = reach / 111.0
     dlon = reach / (111.0 * math.cos(math.radians(max(abs(box["lat_min"]), abs(box["lat_max"])))))
     # Listings for a location are kept (a superset): the engine applies the distance exactly.
@@ -208,7 +208,7 @@ def _near(rows: QuerySet, model: type[Offer] | type[Request], of: QuerySet) -> Q
         ("wanted_from", "wanted_until") if model is Request else ("available_from", "available_until")
     )
     own_km = rows.aggregate(km=Max("max_travel_km"))["km"]
-    reach = max(engine.problem.DEFAULT_MAX_TRAVEL_KM, other["km"] or 0, own_km or 0) + 1
+    reach = max(engine.items.DEFAULT_MAX_TRAVEL_KM, other["km"] or 0, own_km or 0) + 1
     dlat = reach / 111.0
     dlon = reach / (111.0 * math.cos(math.radians(max(abs(other["lat_min"]), abs(other["lat_max"])))))
     online = Q(online=True) if model is Offer else Q(online_ok=True)

@@ -201,7 +201,32 @@ def holidays_overlapping(region: str, start: date, end: date) -> list[Holiday]:
     return holidays_for_region(region, start, end)
 
 
+@dataclass(frozen=True)
+class HolidayTable:
+    """Every region's holidays, merged once, by day: a lookup is one dict access.
+
+    Take one with :func:`table_snapshot` for work that asks about many days (a matcher run dates
+    tens of thousands of proposals); admins' corrections made meanwhile show in the next one.
+    """
+
+    by_day: dict[tuple[str, int], Holiday]
+
+    def holiday_on(self, region: str, day: date) -> Holiday | None:
+        """The region's holiday that includes ``day``, if any (the first by start where two overlap)."""
+        _check_region(region)
+        return self.by_day.get((region, day.toordinal()))
+
+
+def table_snapshot() -> HolidayTable:
+    """The holiday table as it stands now (the CSV with the admins' rows), indexed by day."""
+    by_day: dict[tuple[str, int], Holiday] = {}
+    for h in _merged():  # by start, so the first holiday holding a day wins, as in holidays_for_region
+        for ordinal in range(h.start.toordinal(), h.end.toordinal() + 1):
+            by_day.setdefault((h.region, ordinal), h)
+    return HolidayTable(by_day)
+
+
 def holiday_on(region: str, day: date) -> Holiday | None:
-    """The region's holiday that includes ``day``, if any."""
-    found = holidays_for_region(region, day, day)
-    return found[0] if found else None
+    """The region's holiday that includes ``day``, if any (a snapshot per call: for many days take
+    one :func:`table_snapshot`)."""
+    return table_snapshot().holiday_on(region, day)

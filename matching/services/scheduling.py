@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from taxonomy.holidays import holiday_on, holiday_region_for_place
+from taxonomy.holidays import HolidayTable, holiday_region_for_place, table_snapshot
 from taxonomy.kinds import Kind
 
 if TYPE_CHECKING:
@@ -60,12 +60,15 @@ def is_weekday(day: date) -> bool:
     return day.weekday() < 5
 
 
-def is_holiday(region: str | None, day: date) -> bool:
+def is_holiday(region: str | None, day: date, holidays: HolidayTable | None = None) -> bool:
     """A school holiday of the region. 24 December – 1 January is always one (the Christmas break
-    of every region), also in years the holiday table does not cover yet."""
+    of every region), also in years the holiday table does not cover yet. Pass ``holidays`` (one
+    :func:`~taxonomy.holidays.table_snapshot`) when asking about many days."""
     if (day.month, day.day) >= (12, 24) or (day.month, day.day) <= (1, 1):
         return True
-    return region is not None and holiday_on(region, day) is not None
+    if region is None:
+        return False
+    return (holidays or table_snapshot()).holiday_on(region, day) is not None
 
 
 def latest_date(today: date | None = None) -> date:
@@ -97,21 +100,28 @@ def _next_weekday(day: date) -> date:
 
 
 def suggest(
-    *, kind: str, window: tuple[date, date], region: str | None, today: date | None = None
+    *,
+    kind: str,
+    window: tuple[date, date],
+    region: str | None,
+    today: date | None = None,
+    holidays: HolidayTable | None = None,
 ) -> Suggestion:
-    """The suggested date (and, for periods, end date) inside `window` (the overlap of both)."""
+    """The suggested date (and, for periods, end date) inside `window` (the overlap of both).
+    A caller dating many pairs passes one ``holidays`` snapshot for all of them."""
     today = today or timezone.localdate()
+    holidays = holidays or table_snapshot()
     tomorrow = today + timedelta(days=1)
     first, last = window
     last = min(last, latest_date(today))
     earliest = max(first, today + timedelta(days=lead_days(kind)))
-    day = next((d for d in _weekdays(earliest, last) if not is_holiday(region, d)), None)
+    day = next((d for d in _weekdays(earliest, last) if not is_holiday(region, d, holidays)), None)
     in_holidays = day is None
     if day is None:
         # No such day: the first weekday from tomorrow on — inside the overlap when it has one
         # (outside the holidays if it can be, only then not the full lead time away).
         soon = list(_weekdays(max(first, tomorrow), last))
-        day = next((d for d in soon if not is_holiday(region, d)), None) or (
+        day = next((d for d in soon if not is_holiday(region, d, holidays)), None) or (
             soon[0] if soon else _next_weekday(tomorrow)
         )
     until = None
@@ -136,9 +146,10 @@ def picker_choices(match: Match, today: date | None = None) -> tuple[list[date],
     first = max(first, today + timedelta(days=1))
     last = min(last, first + timedelta(days=PICKER_DAYS), latest_date(today))
     region = holiday_region(match.request.organisation)
+    table = table_snapshot()
     free, holidays = [], []
     for day in _weekdays(first, last):
-        (holidays if is_holiday(region, day) else free).append(day)
+        (holidays if is_holiday(region, day, table) else free).append(day)
     return free, holidays
 
 

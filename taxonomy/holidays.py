@@ -79,8 +79,13 @@ def holiday_region_for_place(place: _HasProvince) -> str:
     Like ``holiday_region_for_province`` but with the known municipal exceptions (Hattem and
     Eemnes are noord, Zeewolde midden, Arnhem and Nijmegen zuid).
     """
-    key = (place.province, place.municipality.strip().casefold())
-    return HOLIDAY_REGION_EXCEPTIONS.get(key) or holiday_region_for_province(place.province)
+    return holiday_region_of(place.province, place.municipality)
+
+
+def holiday_region_of(province: str, municipality: str) -> str:
+    """:func:`holiday_region_for_place` for a province slug and a municipality name."""
+    key = (province, municipality.strip().casefold())
+    return HOLIDAY_REGION_EXCEPTIONS.get(key) or holiday_region_for_province(province)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from taxonomy.holidays import HolidayTable, holiday_region_for_place, table_snapshot
+from taxonomy.holidays import HolidayTable, holiday_region_of, table_snapshot
 from taxonomy.kinds import Kind
 
 if TYPE_CHECKING:
@@ -50,9 +51,16 @@ def is_period(kind: str) -> bool:
 
 
 def holiday_region(organisation: Organisation) -> str | None:
+    return region_of(organisation.province, organisation.municipality)
+
+
+@lru_cache(maxsize=4096)
+def region_of(province: str | None, municipality: str | None) -> str | None:
+    """The holiday region of an organisation's province and municipality columns (the matcher's
+    bulk proposals read the columns, not organisations); None for no or an unknown province."""
     try:
-        return holiday_region_for_place(organisation)
-    except KeyError:  # no or an unknown province
+        return holiday_region_of(province or "", municipality or "")
+    except KeyError:
         return None
 
 
@@ -221,24 +229,3 @@ def validate_window(*, field: str, until: date | None, today: date | None = None
             ]
         }
     return {}
-
-
-def holiday_regions(request_pks: list[int]) -> dict[int, str | None]:
-    """For the matcher's bulk proposals: each request's school holiday region, in one query per
-    10,000 requests (`proposals.proposal_dates` takes the region)."""
-    from matching.models import Request
-
-    regions: dict[int, str | None] = {}
-    for start in range(0, len(request_pks), 10000):
-        rows = Request.objects.filter(pk__in=request_pks[start : start + 10000]).values_list(
-            "pk", "organisation__province", "organisation__municipality"
-        )
-        for pk, province, municipality in rows:
-            regions[pk] = holiday_region(_Place(province or "", municipality or ""))  # type: ignore[arg-type]
-    return regions
-
-
-@dataclass(frozen=True)
-class _Place:
-    province: str
-    municipality: str

@@ -9,7 +9,6 @@ parameter, the proposals by COPY); SQLite takes the same SQL in chunks of ids.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import structlog
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from matching import engine
-from matching.matcher.load import Loaded
+from matching.matcher.load import Loaded, ids_where
 from matching.models import Match, Offer, Request
 from matching.services import events, scheduling
 from matching.services.bulk import fast_insert, tables_analyse
@@ -29,8 +28,6 @@ from taxonomy.holidays import table_snapshot
 
 log = structlog.get_logger(__name__)
 
-SQLITE_CHUNK = 10000  # ids per statement where a list cannot go as one array parameter
-
 
 def _advisory_lock(scope: str) -> None:
     """Serialise persisting per scope on PostgreSQL (released at the end of the transaction)."""
@@ -39,18 +36,6 @@ def _advisory_lock(scope: str) -> None:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)", [4242, zlib.crc32(scope.encode()) & 0x7FFFFFFF]
             )
-
-
-def _id_in(column: str, ids: Sequence[int]) -> Iterator[tuple[str, list[Any]]]:
-    """``column`` among ``ids`` as SQL and parameters: one array on PostgreSQL (psycopg sends the
-    list as it is, where an IN list of 100,000 placeholders cost seconds to compose), chunks
-    of placeholders elsewhere."""
-    if connection.vendor == "postgresql":
-        yield f"{column} = ANY(%s)", [list(ids)]
-        return
-    for start in range(0, len(ids), SQLITE_CHUNK):
-        chunk = list(ids[start : start + SQLITE_CHUNK])
-        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
 def _lock_free(model: type[Offer] | type[Request], pks: list[int]) -> dict[int, tuple[int, int, str | None]]:
@@ -67,7 +52,7 @@ def _lock_free(model: type[Offer] | type[Request], pks: list[int]) -> dict[int, 
     )
     rows: dict[int, tuple[int, int, str | None]] = {}
     with connection.cursor() as cursor:
-        for where, params in _id_in("t.id", pks):
+        for where, params in ids_where("t.id", pks):
             cursor.execute(sql.format(ids=where), params)
             for pk, free, org_id, province, municipality in cursor.fetchall():
                 region = scheduling.region_of(province, municipality) if model is Request else None
@@ -79,7 +64,7 @@ def _live_pairs(request_pks: list[int]) -> set[tuple[int, int]]:
     live: set[tuple[int, int]] = set()
     statuses = ", ".join(["%s"] * len(Match.LIVE))
     with connection.cursor() as cursor:
-        for where, params in _id_in("request_id", request_pks):
+        for where, params in ids_where("request_id", request_pks):
             cursor.execute(
                 f"SELECT offer_id, request_id FROM {connection.ops.quote_name(Match._meta.db_table)} "  # noqa: S608
                 f"WHERE {where} AND status IN ({statuses})",

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_engine.py                      # national + regional checks
     .venv/bin/python bench/bench_engine.py --data bench/data/national.jsonl --repeat 3
+    .venv/bin/python bench/bench_engine.py --regional-only        # pruning loss only, quick
 
 Figures (median of ``--repeat`` runs): problem build, candidate generation (time, feasible
 pairs, kept pairs), solve, explanations, end-to-end engine time, peak memory; schools reached
@@ -162,14 +163,19 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--k", type=int, default=DEFAULT_K)
+    parser.add_argument(
+        "--regional-only", action="store_true", help="Only the pruning loss on the regional sets."
+    )
     args = parser.parse_args()
-    ensure(args.data)
+    if not args.regional_only:
+        ensure(args.data)
     for path in args.regional:
         # Names like oost-scarce.jsonl say how to generate the file.
         region, _, rest = path.stem.partition("-")
         ensure(path, landsdeel=region if region in LANDSDELEN else None, scarce=rest == "scarce")
     # National first, so its peak memory is not the regional exact solves' peak.
-    national(args.data, args.repeat, args.k)
+    if not args.regional_only:
+        national(args.data, args.repeat, args.k)
     for path in args.regional:
         pruning_loss(path, args.k)
 

@@ -15,14 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation
 from matching import rules
 from matching.models import Match
-from taxonomy.holidays import (
-    HOLIDAY_REGION_LABELS,
-    HOLIDAY_REGIONS,
-    Holiday,
-    all_holidays,
-    holiday_region_for_place,
-    holidays_for_region,
-)
+from taxonomy.holiday_names import HOLIDAY_REGION_LABELS, HOLIDAY_REGIONS
+from taxonomy.holidays import Holiday, all_holidays, holiday_region_for_place, holidays_for_region
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
 

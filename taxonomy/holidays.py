@@ -25,29 +25,10 @@ from pathlib import Path
 from typing import Protocol
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+
+from taxonomy.holiday_names import HOLIDAY_NAMES, HOLIDAY_REGIONS, MIDDEN, NOORD, ZUID
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "school_holidays.csv"
-
-NOORD = "noord"
-MIDDEN = "midden"
-ZUID = "zuid"
-HOLIDAY_REGIONS: tuple[str, ...] = (NOORD, MIDDEN, ZUID)
-
-HOLIDAY_REGION_LABELS: dict[str, Promise] = {
-    NOORD: _("North"),
-    MIDDEN: _("Central"),
-    ZUID: _("South"),
-}
-
-# In school-year order.
-HOLIDAY_NAMES: dict[str, Promise] = {
-    "herfstvakantie": _("Autumn break"),
-    "kerstvakantie": _("Christmas break"),
-    "voorjaarsvakantie": _("Spring break"),
-    "meivakantie": _("May break"),
-    "zomervakantie": _("Summer break"),
-}
 
 # Province level.  Gelderland is split between midden and zuid (and Hattem is noord);
 # it is counted as midden here.  See taxonomy/data/README.md.
@@ -98,8 +79,13 @@ def holiday_region_for_place(place: _HasProvince) -> str:
     Like ``holiday_region_for_province`` but with the known municipal exceptions (Hattem and
     Eemnes are noord, Zeewolde midden, Arnhem and Nijmegen zuid).
     """
-    key = (place.province, place.municipality.strip().casefold())
-    return HOLIDAY_REGION_EXCEPTIONS.get(key) or holiday_region_for_province(place.province)
+    return holiday_region_of(place.province, place.municipality)
+
+
+def holiday_region_of(province: str, municipality: str) -> str:
+    """:func:`holiday_region_for_place` for a province slug and a municipality name."""
+    key = (province, municipality.strip().casefold())
+    return HOLIDAY_REGION_EXCEPTIONS.get(key) or holiday_region_for_province(province)
 
 
 @dataclass(frozen=True)
@@ -220,7 +206,32 @@ def holidays_overlapping(region: str, start: date, end: date) -> list[Holiday]:
     return holidays_for_region(region, start, end)
 
 
+@dataclass(frozen=True)
+class HolidayTable:
+    """Every region's holidays, merged once, by day: a lookup is one dict access.
+
+    Take one with :func:`table_snapshot` for work that asks about many days (a matcher run dates
+    tens of thousands of proposals); admins' corrections made meanwhile show in the next one.
+    """
+
+    by_day: dict[tuple[str, int], Holiday]
+
+    def holiday_on(self, region: str, day: date) -> Holiday | None:
+        """The region's holiday that includes ``day``, if any (the first by start where two overlap)."""
+        _check_region(region)
+        return self.by_day.get((region, day.toordinal()))
+
+
+def table_snapshot() -> HolidayTable:
+    """The holiday table as it stands now (the CSV with the admins' rows), indexed by day."""
+    by_day: dict[tuple[str, int], Holiday] = {}
+    for h in _merged():  # by start, so the first holiday holding a day wins, as in holidays_for_region
+        for ordinal in range(h.start.toordinal(), h.end.toordinal() + 1):
+            by_day.setdefault((h.region, ordinal), h)
+    return HolidayTable(by_day)
+
+
 def holiday_on(region: str, day: date) -> Holiday | None:
-    """The region's holiday that includes ``day``, if any."""
-    found = holidays_for_region(region, day, day)
-    return found[0] if found else None
+    """The region's holiday that includes ``day``, if any (a snapshot per call: for many days take
+    one :func:`table_snapshot`)."""
+    return table_snapshot().holiday_on(region, day)

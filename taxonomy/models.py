@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from taxonomy.holidays import HOLIDAY_NAMES
+from taxonomy.holiday_names import HOLIDAY_NAMES
 
 
 class SchoolHoliday(models.Model):

@@ -21,7 +21,8 @@ has no such issue.
 from __future__ import annotations
 
 from .candidates import Candidates, generate_candidates
-from .problem import Offer, Problem, Request, build_problem
+from .items import Offer, Request
+from .problem import Problem, build_problem
 from .rules import (
     CODES,
     OVERRIDABLE,

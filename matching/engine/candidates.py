@@ -26,17 +26,17 @@ from __future__ import annotations
 import functools
 import math
 import os
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-from .problem import DEFAULT_MAX_TRAVEL_KM, EARTH_RADIUS_KM, Problem
-from .rules import DENSE_RULES, haversine_arrays
-from .scoring import combine_fast
+from .blocks import Side, offer_side, request_side, run_blocks
+from .items import DEFAULT_MAX_TRAVEL_KM, EARTH_RADIUS_KM
+from .problem import Problem
+from .pruning import Collector
 
 # Chosen by measurement on generated regional data against the unpruned optimum (bench/README.md).
 DEFAULT_K = 14
@@ -47,7 +47,6 @@ DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 # dense block is big enough to amortise numpy's per-call overhead. Measured on generated data.
 CELL_KM = 4.0
 REQUEST_BLOCK_CELLS = 12
-MAX_BLOCK_PAIRS = 1 << 21
 
 
 @dataclass(slots=True)
@@ -73,478 +72,8 @@ class Candidates:
         return int(self.offer.size)
 
 
-def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    p, l_ = np.radians(lat), np.radians(lon)
-    return np.stack([np.cos(p) * np.cos(l_), np.cos(p) * np.sin(l_), np.sin(p)]).astype(np.float32)
-
-
-def _chord2(km: np.ndarray | float) -> np.ndarray:
-    """Squared chord length on the unit sphere of a great-circle distance."""
-    return (2.0 * np.sin(np.minimum(np.asarray(km, dtype=np.float64) / EARTH_RADIUS_KM, math.pi) / 2.0)) ** 2
-
-
-_UNLIMITED = np.float32(16.0)  # larger than any squared chord (max 4)
-_DEFAULT_CHORD2 = float(_chord2(DEFAULT_MAX_TRAVEL_KM))
-# The float32 chord pre-filter is made generous (0.1 % + 1e-9) so that it never drops a feasible
-# pair; the float64 distance (exact haversine near the limit) decides.
-_REL_SLACK, _ABS_SLACK = 1e-3, 1e-9
-_EXACT_BAND_KM = 0.005  # float32 chord distances are good to ~1 m; re-check this close to a limit
-
-
-def _slack_threshold(limit_km: np.ndarray, *, default: float | None) -> np.ndarray:
-    c2 = _chord2(np.where(np.isfinite(limit_km), limit_km, 0.0)) * (1 + _REL_SLACK) + _ABS_SLACK
-    fill = _UNLIMITED if default is None else default * (1 + _REL_SLACK) + _ABS_SLACK
-    return np.where(np.isfinite(limit_km), c2, fill).astype(np.float32)
-
-
-def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Dense (a rows, b rows) "masks share a bit" for (words, n) mask arrays."""
-    out = (a[0][:, None] & b[0][None, :]) != 0
-    for w in range(1, a.shape[0]):
-        out |= (a[w][:, None] & b[w][None, :]) != 0
-    return out
-
-
-def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Shared bits per pair of (words, n) mask columns."""
-    out = np.bitwise_count(a[0] & b[0]).astype(np.int32)
-    for w in range(1, a.shape[0]):
-        out += np.bitwise_count(a[w] & b[w])
-    return out
-
-
-@dataclass(slots=True)
-class _Side:
-    """Columns of one kind's offers or requests used by the dense checks (masks as (words, n))."""
-
-    idx: np.ndarray
-    levels: np.ndarray
-    n_levels: np.ndarray
-    subjects: np.ndarray
-    n_subjects: np.ndarray
-    crebo: np.ndarray
-    has_crebo: np.ndarray
-    frm: np.ndarray
-    until: np.ndarray
-    limit: np.ndarray  # km, inf = none
-    thr: np.ndarray  # float32 squared chord of the limit, with slack (_UNLIMITED = none)
-    thr_default: np.ndarray  # offers: thr with "none" read as the 50 km default
-    unit: np.ndarray  # (3, n) float32
-    online: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    first: np.ndarray  # first weekday from tomorrow on inside the window (rules.dates)
-    contract: np.ndarray  # BOL/BBL bits (rules.contract_type)
-    vog_from: np.ndarray  # offers: VOG issued (ordinal); requests: unused
-    vog_until: np.ndarray  # offers: last day the VOG is valid; requests: unused
-    vog_required: np.ndarray  # requests: VOG required; offers: unused
-    vog_day: np.ndarray  # requests: the day the VOG must be valid on (first wanted day)
-    group: np.ndarray  # offers: largest group; requests: group size (rules.group_size)
-    sbb: np.ndarray  # offers: states an SBB leerbedrijf number; requests: unused
-    sbb_required: np.ndarray  # requests: SBB recognition required; offers: unused
-    sbb_crebo: np.ndarray  # offers: recognised crebo codes; requests: codes to cover (rules.sbb)
-    has_sbb_crebo: np.ndarray
-    inv_levels: np.ndarray  # float32 1 / number of levels (requests' scoring)
-    inv_subjects: np.ndarray  # float32 1 / number of subjects
-    inv_days: np.ndarray  # float32 1 / days in the window
-
-    def take(self, sel: np.ndarray) -> _Side:
-        return _Side(
-            *(v[:, sel] if v.ndim == 2 else v[sel] for v in (getattr(self, n) for n in _SIDE_FIELDS))
-        )
-
-
-_SIDE_FIELDS = tuple(f.name for f in fields(_Side))
-
-
-def _side(
-    idx: np.ndarray,
-    *,
-    levels: np.ndarray,
-    subjects: np.ndarray,
-    crebo: np.ndarray,
-    frm: np.ndarray,
-    until: np.ndarray,
-    limit: np.ndarray,
-    online: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    first: np.ndarray,
-    contract: np.ndarray,
-    vog_from: np.ndarray,
-    vog_until: np.ndarray,
-    vog_required: np.ndarray,
-    vog_day: np.ndarray,
-    group: np.ndarray,
-    sbb: np.ndarray,
-    sbb_required: np.ndarray,
-    sbb_crebo: np.ndarray,
-) -> _Side:
-    lv, sj, cr, sc = (np.ascontiguousarray(m[idx].T) for m in (levels, subjects, crebo, sbb_crebo))
-    lim = limit[idx]
-    n_levels, n_subjects = _common(lv, lv), _common(sj, sj)
-    days = until[idx].astype(np.int64) - frm[idx] + 1
-    return _Side(
-        idx=idx,
-        levels=lv,
-        n_levels=n_levels,
-        subjects=sj,
-        n_subjects=n_subjects,
-        crebo=cr,
-        has_crebo=(cr != 0).any(axis=0),
-        frm=frm[idx],
-        until=until[idx],
-        limit=lim,
-        thr=_slack_threshold(lim, default=None),
-        thr_default=_slack_threshold(lim, default=_DEFAULT_CHORD2),
-        unit=_unit_vectors(lat[idx], lon[idx]),
-        online=online[idx],
-        lat=lat[idx],
-        lon=lon[idx],
-        first=first[idx],
-        contract=contract[idx],
-        vog_from=vog_from[idx],
-        vog_until=vog_until[idx],
-        vog_required=vog_required[idx],
-        vog_day=vog_day[idx],
-        group=group[idx],
-        sbb=sbb[idx],
-        sbb_required=sbb_required[idx],
-        sbb_crebo=sc,
-        has_sbb_crebo=(sc != 0).any(axis=0),
-        inv_levels=(1.0 / np.maximum(n_levels, 1)).astype(np.float32),
-        inv_subjects=(1.0 / np.maximum(n_subjects, 1)).astype(np.float32),
-        inv_days=(1.0 / np.maximum(days, 1)).astype(np.float32),
-    )
-
-
-def _offer_side(p: Problem, idx: np.ndarray) -> _Side:
-    return _side(
-        idx,
-        levels=p.o_levels,
-        subjects=p.o_subjects,
-        crebo=p.o_crebo,
-        frm=p.o_from,
-        until=p.o_until,
-        limit=p.o_limit,
-        online=p.o_online,
-        lat=p.o_lat,
-        lon=p.o_lon,
-        first=p.o_first,
-        contract=p.o_contract,
-        vog_from=p.o_vog_from,
-        vog_until=p.o_vog_until,
-        vog_required=np.zeros(p.n_offers, dtype=bool),
-        vog_day=p.o_from,
-        group=p.o_group,
-        sbb=p.o_sbb,
-        sbb_required=np.zeros(p.n_offers, dtype=bool),
-        sbb_crebo=p.o_sbb_crebo,
-    )
-
-
-def _request_side(p: Problem, idx: np.ndarray) -> _Side:
-    return _side(
-        idx,
-        levels=p.r_levels,
-        subjects=p.r_subjects,
-        crebo=p.r_crebo,
-        frm=p.r_from,
-        until=p.r_until,
-        limit=p.r_limit,
-        online=p.r_online_ok,
-        lat=p.r_lat,
-        lon=p.r_lon,
-        first=p.r_first,
-        contract=p.r_contract,
-        vog_from=p.r_from,
-        vog_until=p.r_until,
-        vog_required=p.r_vog_required,
-        vog_day=p.r_from,
-        group=p.r_group,
-        sbb=np.zeros(p.n_requests, dtype=bool),
-        sbb_required=p.r_sbb_required,
-        sbb_crebo=p.r_sbb_crebo,
-    )
-
-
-def _top_rows(rows: np.ndarray, score: np.ndarray, n_rows: int, keep: int) -> np.ndarray | None:
-    """Positions (ascending) of the ``keep`` best scores per row (``rows`` sorted); None = keep all.
-
-    Rows with more candidates are laid out in padded matrices (bounded in size) so one
-    argpartition call selects for many rows at once (linear time, no sort).
-    """
-    counts = np.bincount(rows, minlength=n_rows)
-    big = counts > keep
-    if not big.any():
-        return None
-    starts = np.r_[0, np.cumsum(counts)[:-1]]
-    parts = [np.flatnonzero(~big[rows])]
-    big_rows = np.flatnonzero(big)
-    # Group big rows by similar length so padding stays small and each matrix stays bounded.
-    big_rows = big_rows[np.argsort(counts[big_rows], kind="stable")]
-    widths = counts[big_rows]
-    lo = 0
-    while lo < big_rows.size:
-        # Widest prefix of the remaining (ascending) rows whose padded matrix fits the budget.
-        fits = widths[lo:] * np.arange(1, big_rows.size - lo + 1) <= _MATRIX_CELLS
-        hi = lo + max(1, int(np.argmin(fits)) if not fits.all() else fits.size)
-        chunk = big_rows[lo:hi]
-        width = int(widths[hi - 1])
-        offsets = np.arange(width)
-        pos = starts[chunk][:, None] + offsets[None, :]
-        valid = offsets[None, :] < counts[chunk][:, None]
-        matrix = np.where(valid, score[np.minimum(pos, rows.size - 1)], -np.inf)
-        best = np.argpartition(matrix, width - keep, axis=1)[:, width - keep :]
-        parts.append(np.take_along_axis(pos, best, axis=1).ravel())
-        lo = hi
-    return np.sort(np.concatenate(parts))
-
-
-_MATRIX_CELLS = 1 << 22
-
-
-_POOL_BINS = 256
-
-
-def _pool_rows(rows: np.ndarray, score: np.ndarray, n_rows: int, keep: int) -> np.ndarray | None:
-    """Positions of (at least) the ``keep`` best scores per row, by a per-row score histogram.
-
-    Linear time with a small constant (one bincount and a cumulative sum); pairs tied in the
-    threshold bin (1/256 wide) are all kept, so a row may keep a few more than ``keep``. Used
-    for the intermediate pool only; the final selection is exact.
-    """
-    counts = np.bincount(rows, minlength=n_rows)
-    big_rows = np.flatnonzero(counts > keep)
-    if big_rows.size == 0:
-        return None
-    slot = np.full(n_rows, -1, dtype=np.int64)
-    slot[big_rows] = np.arange(big_rows.size)
-    bins = np.minimum((score * _POOL_BINS).astype(np.int64), _POOL_BINS - 1)
-    row_slot = slot[rows]
-    in_big = row_slot >= 0
-    hist = np.bincount(row_slot[in_big] * _POOL_BINS + bins[in_big], minlength=big_rows.size * _POOL_BINS)
-    # Count of pairs in this bin or higher, per row; the threshold is the highest bin reaching `keep`.
-    from_top = np.cumsum(hist.reshape(big_rows.size, _POOL_BINS)[:, ::-1], axis=1)
-    threshold = _POOL_BINS - 1 - np.argmax(from_top >= keep, axis=1)
-    row_threshold = np.full(n_rows, -1, dtype=np.int64)
-    row_threshold[big_rows] = threshold
-    sel = np.flatnonzero(bins >= row_threshold[rows])
-    # Many equal scores (e.g. online offers with the same fit) can flood the threshold bin:
-    # rows that kept far more than asked get an exact selection.
-    kept = np.bincount(rows[sel], minlength=n_rows)
-    if kept.max() > 2 * keep:
-        exact = _top_rows(rows[sel], score[sel], n_rows, keep)
-        if exact is not None:
-            sel = sel[exact]
-    return sel
-
-
-def _dense_block(
-    problem: Problem, kind: str, req: _Side, off: _Side, *, spatial: bool, unlimited_rows: int
-) -> tuple:
-    """Feasible pairs of one dense block (one kind; levels already overlap).
-
-    In the spatial pass the first ``unlimited_rows`` requests have no distance limit (the block
-    is ordered that way), which saves a 2-D minimum for them.
-    """
-    # The table's dense rules (subjects, dates, crebo, VOG, BOL/BBL, group size, SBB) in their vectorised form.
-    rows, cols = _Broadcast(req, rows=True), _Broadcast(off, rows=False)
-    shape = (req.idx.size, off.idx.size)
-    ok: np.ndarray | None = None
-    for rule in DENSE_RULES:
-        holds = rule.vector(cols, rows, problem)
-        if holds is np.True_:  # the rule holds for the whole block
-            continue
-        if ok is None:  # a fresh array: take it (a copy only when it is not yet of full shape)
-            ok = holds if holds.shape == shape else np.broadcast_to(holds, shape).copy()
-        else:
-            ok &= holds
-    if ok is None:
-        ok = np.ones(shape, dtype=bool)
-    c2 = None
-    if spatial:
-        diff = np.subtract.outer(req.unit[0], off.unit[0])
-        c2 = diff * diff
-        for axis in (1, 2):
-            np.subtract.outer(req.unit[axis], off.unit[axis], out=diff)
-            diff *= diff
-            c2 += diff
-        a = unlimited_rows
-        if a:
-            ok[:a] &= c2[:a] <= off.thr_default[None, :]
-        if a < req.idx.size:
-            ok[a:] &= c2[a:] <= np.minimum(req.thr[a:, None], off.thr[None, :])
-        if req.online.any() and off.online.any():
-            ok &= ~(req.online[:, None] & off.online[None, :])  # those pairs belong to the online pass
-    rl, ol = np.nonzero(ok)
-    if spatial:
-        assert c2 is not None
-        dist = np.sqrt(c2[ok])
-        dist = np.arcsin(dist * np.float32(0.5), out=dist)
-        dist *= np.float32(2.0 * EARTH_RADIUS_KM)
-        limit = np.minimum(req.limit[rl], off.limit[ol])
-        limit[np.isinf(limit)] = DEFAULT_MAX_TRAVEL_KM
-        near = np.flatnonzero(dist > limit - _EXACT_BAND_KM)
-        if near.size:
-            exact = haversine_arrays(
-                req.lat[rl[near]], req.lon[rl[near]], off.lat[ol[near]], off.lon[ol[near]]
-            )
-            dist[near] = exact
-            inside = np.ones(rl.size, dtype=bool)
-            inside[near] = exact <= limit[near]
-            rl, ol, dist = rl[inside], ol[inside], dist[inside]
-    else:
-        dist = np.full(rl.size, np.nan, dtype=np.float32)
-    if problem.excluded_keys.size:
-        keep = ~problem.is_excluded(off.idx[ol], req.idx[rl])
-        rl, ol, dist = rl[keep], ol[keep], dist[keep]
-    # rl is ascending: request columns expand with repeat (sequential) rather than a gather.
-    per_row = np.bincount(rl, minlength=req.idx.size)
-
-    def rep(a: np.ndarray) -> np.ndarray:
-        return np.repeat(a, per_row, axis=a.ndim - 1)
-
-    score = combine_fast(
-        level_common=_common(rep(req.levels), off.levels[:, ol]),
-        inv_request_levels=rep(req.inv_levels),
-        subject_common=_common(rep(req.subjects), off.subjects[:, ol]),
-        inv_request_subjects=rep(req.inv_subjects),
-        any_subject=rep(req.n_subjects == 0) | (off.n_subjects[ol] == 0),
-        online=not spatial,
-        distance_km=dist,
-        offer_from=off.frm[ol],
-        offer_until=off.until[ol],
-        request_from=rep(req.frm),
-        request_until=rep(req.until),
-        inv_request_days=rep(req.inv_days),
-    )
-    return rl, ol, dist, score
-
-
-class _Broadcast:
-    """A side's columns shaped for a dense block: requests are rows, offers are columns."""
-
-    def __init__(self, side: _Side, *, rows: bool) -> None:
-        self.side, self.rows = side, rows
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        a = getattr(self.side, name)
-        if a.ndim == 2:  # masks, words first
-            return a[:, :, None] if self.rows else a[:, None, :]
-        return a[:, None] if self.rows else a[None, :]
-
-
-class _Collector:
-    """Accumulates scored pairs, pruned per block to each request's ``pool`` best (thread-safe)."""
-
-    def __init__(self, problem: Problem, pool: int | None) -> None:
-        self.problem = problem
-        self.pool = pool
-        self.parts: list[tuple[np.ndarray, ...]] = []
-        self.feasible = 0
-        self.raw = 0
-        self.lock = threading.Lock()
-
-    def add_block(
-        self, problem: Problem, kind: str, req: _Side, off: _Side, *, spatial: bool, unlimited_rows: int
-    ) -> None:
-        rl, ol, dist, score = _dense_block(
-            problem, kind, req, off, spatial=spatial, unlimited_rows=unlimited_rows
-        )
-        n_feasible = int(rl.size)
-        if self.pool is not None and rl.size:
-            sel = _pool_rows(rl, score, req.idx.size, self.pool)
-            if sel is not None:
-                rl, ol, dist, score = rl[sel], ol[sel], dist[sel], score[sel]
-        part = (
-            off.idx[ol].astype(np.int32),
-            req.idx[rl].astype(np.int32),
-            score,
-            dist,
-            np.full(rl.size, not spatial),
-        )
-        with self.lock:
-            self.raw += req.idx.size * off.idx.size
-            self.feasible += n_feasible
-            if rl.size:
-                self.parts.append(part)
-
-    def result(self, k: int | None, k_quality: int) -> tuple[np.ndarray, ...]:
-        if not self.parts:
-            empty = np.empty(0, dtype=np.int32)
-            return empty, empty, np.empty(0), np.empty(0), np.empty(0, dtype=bool)
-        cols = tuple(np.concatenate([p[i] for p in self.parts]) for i in range(5))
-        self.parts = []
-        # Sort by request, best first; also the layout _top_rows needs.
-        order = np.argsort(cols[1] * 2.0 - cols[2], kind="stable")
-        cols = tuple(c[order] for c in cols)
-        if k is None or self.pool is None:
-            return cols
-        n_req = self.problem.n_requests
-        # A request's spatial and online candidates come from different blocks: prune again.
-        sel = _top_rows(cols[1], cols[2], n_req, self.pool)
-        if sel is not None:
-            cols = tuple(c[sel] for c in cols)
-        return tuple(c[_select(self.problem, cols[0], cols[1], cols[2], k, k_quality)] for c in cols)
-
-
-def _select(
-    problem: Problem, oi: np.ndarray, ri: np.ndarray, score: np.ndarray, k: int, k_quality: int
-) -> np.ndarray:
-    """Positions (ascending) of each request's ``k_quality`` best pairs plus ``k - k_quality`` least contended.
-
-    Contention of an offer = how many requests hold it in their pool per unit of capacity. Pools
-    sorted by quality alone make everyone queue for the same popular offers; the least contended
-    alternatives are what fills the remaining slots in the exact optimum (measured: bench/README.md).
-    """
-    n_req = problem.n_requests
-    starts = np.searchsorted(ri, np.arange(n_req + 1))
-    rank = np.arange(ri.size) - starts[ri]
-    keep = rank < k_quality
-    k_contention = k - k_quality
-    if k_contention > 0:
-        demand = np.bincount(oi, minlength=problem.n_offers)
-        contention = demand[oi] / np.maximum(problem.o_capacity[oi], 1)
-        # Least contended first; quality only breaks ties (scores are < 1, contention steps ≥ 1/cap).
-        key = -contention + 1e-3 * score
-        rest = np.flatnonzero(~keep)
-        if rest.size:
-            sel = _top_rows(ri[rest], key[rest], n_req, k_contention)
-            keep[rest if sel is None else rest[sel]] = True
-    return np.flatnonzero(keep)
-
-
-def _level_groups(req: _Side) -> list[np.ndarray]:
-    """Positions of ``req`` rows grouped by identical level mask, unlimited distance first."""
-    _, inverse = np.unique(req.levels, axis=1, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.lexsort((np.isfinite(req.limit), inverse))
-    bounds = np.flatnonzero(np.diff(inverse[order])) + 1
-    return np.split(order, bounds)
-
-
-def _run_blocks(
-    problem: Problem, kind: str, req: _Side, off: _Side, window: np.ndarray, out: _Collector, *, spatial: bool
-) -> None:
-    """Dense checks of requests ``req`` against offers ``off[window]``, per level-mask group, in chunks."""
-    if window.size == 0 or req.idx.size == 0:
-        return
-    w_levels = off.levels[:, window]
-    for group in _level_groups(req):
-        sel = window[_overlap(req.levels[:, group[:1]], w_levels)[0]]
-        if sel.size == 0:
-            continue
-        sub = off.take(sel)
-        rows = max(1, MAX_BLOCK_PAIRS // sel.size)
-        for start in range(0, group.size, rows):
-            block = req.take(group[start : start + rows])
-            unlimited = int(np.count_nonzero(np.isinf(block.limit)))
-            out.add_block(problem, kind, block, sub, spatial=spatial, unlimited_rows=unlimited)
-
-
 def _spatial_tasks(
-    problem: Problem, kind: str, req: _Side, off: _Side, out: _Collector
+    problem: Problem, kind: str, req: Side, off: Side, out: Collector
 ) -> list[Callable[[], None]]:
     """One task per request block: its grid window of offers, checked densely."""
     tasks: list[Callable[[], None]] = []
@@ -614,7 +143,7 @@ def _spatial_tasks(
             continue
         # Concatenate the per-row contiguous slices without a Python loop.
         window = np.repeat(lo - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(total)
-        tasks.append(functools.partial(_run_blocks, problem, kind, block, off, window, out, spatial=True))
+        tasks.append(functools.partial(run_blocks, problem, kind, block, off, window, out, spatial=True))
     return tasks
 
 
@@ -631,7 +160,7 @@ def generate_candidates(
     ``workers`` threads share the dense blocks (numpy releases the GIL in the heavy kernels).
     """
     started = time.perf_counter()
-    out = _Collector(problem, None if k is None else max(pool, k))
+    out = Collector(problem, None if k is None else max(pool, k))
     tasks: list[Callable[[], None]] = []
     for code, kind in enumerate(problem.kinds):
         # Rules status, verified and capacity, applied to the rows before pairing.
@@ -643,13 +172,13 @@ def generate_candidates(
         )
         if o_idx.size == 0 or r_idx.size == 0:
             continue
-        off = _offer_side(problem, o_idx)
-        req = _request_side(problem, r_idx)
+        off = offer_side(problem, o_idx)
+        req = request_side(problem, r_idx)
         tasks.extend(_spatial_tasks(problem, kind, req, off, out))
         online_req = req.take(np.flatnonzero(req.online))
         tasks.append(
             functools.partial(
-                _run_blocks, problem, kind, online_req, off, np.flatnonzero(off.online), out, spatial=False
+                run_blocks, problem, kind, online_req, off, np.flatnonzero(off.online), out, spatial=False
             )
         )
     if workers > 1 and len(tasks) > 1:

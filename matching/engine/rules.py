@@ -9,7 +9,7 @@ has a stable ``code``, whether a coordinator may override it, and two forms:
 * ``vector(off, req, ctx) -> bool array`` — the same rule on columns (the matcher). ``off`` and ``req``
   are column views of offers and requests whose arrays broadcast against each other: aligned
   1-D pair lists (:func:`broken_many`) or a dense block (rows = requests, columns = offers, in
-  ``candidates._dense_block``). Code-set masks carry their 64-bit words on the first axis.
+  ``blocks.dense_block``). Code-set masks carry their 64-bit words on the first axis.
 
 The candidate generator applies the ``dense`` rules through their vectorised form and enforces
 the others by construction, with the same definitions: ``kind`` (one pass per kind), ``levels``
@@ -24,12 +24,12 @@ package stays free of Django.
 
 Adding a rule (e.g. ``group_size`` or ``sbb``)
 ----------------------------------------------
-1. Give :class:`~matching.engine.problem.Offer`/``Request`` the optional field(s) (a default
+1. Give :class:`~matching.engine.items.Offer`/``Request`` the optional field(s) (a default
    that imposes nothing), and ``Problem``/``build_problem`` a column per side.
 2. Write ``_<code>_pair`` and ``_<code>_vector`` below and add one ``Rule(...)`` entry to
    :data:`RULES` (``dense=True`` so the candidate generator applies it; the columns the vector
-   form reads must exist in :func:`offer_columns`/:func:`request_columns` below and on
-   ``candidates._Side`` — add them in ``_side``).
+   form reads must exist in ``columns.offer_columns``/``request_columns`` and on
+   ``blocks.Side`` — add them in ``blocks._side``).
 3. Add its message to ``MESSAGES`` in ``matching/rules.py`` (a test fails until you do), fill
    the field in ``matching/matcher/load.py: engine_items`` and ``matching/dataset.py`` (load_dataset).
 4. Extend the strategies of ``tests/engine/test_rule_book.py`` with the new fields.
@@ -39,27 +39,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from .problem import (
+from .columns import offer_columns, request_columns
+from .items import (
     CONTRACT_BITS,
     CONTRACT_KINDS,
     CREBO_KINDS,
     DEFAULT_MAX_TRAVEL_KM,
     EARTH_RADIUS_KM,
-    EXCLUSION_BITS,
     VOG_VALID_YEARS,
     Offer,
-    Problem,
     Request,
     add_years,
-    exclusion_codes,
     first_day_from,
 )
+from .problem import EXCLUSION_BITS, Problem, exclusion_codes
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -369,91 +368,6 @@ def is_feasible(
 ) -> bool:
     """True when the pair breaks no rule (a matcher candidate: one slot free on both sides)."""
     return not broken_rules(offer, request, today=today, excluded=excluded)
-
-
-@dataclass(slots=True)
-class Columns:
-    """A column view of one side of a problem, rows last (masks: words first)."""
-
-    arrays: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        try:
-            return self.arrays[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def _masks(masks: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(masks[idx].T)
-
-
-def _count(masks: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(masks).sum(axis=0, dtype=np.int32)
-
-
-def offer_columns(p: Problem, oi: np.ndarray) -> Columns:
-    subjects, crebo = _masks(p.o_subjects, oi), _masks(p.o_crebo, oi)
-    return Columns(
-        {
-            "idx": oi,
-            "kind": p.o_kind[oi],
-            "levels": _masks(p.o_levels, oi),
-            "subjects": subjects,
-            "n_subjects": _count(subjects),
-            "crebo": crebo,
-            "has_crebo": (crebo != 0).any(axis=0),
-            "frm": p.o_from[oi],
-            "until": p.o_until[oi],
-            "first": p.o_first[oi],
-            "limit": p.o_limit[oi],
-            "online": p.o_online[oi],
-            "lat": p.o_lat[oi],
-            "lon": p.o_lon[oi],
-            "vog_from": p.o_vog_from[oi],
-            "vog_until": p.o_vog_until[oi],
-            "contract": p.o_contract[oi],
-            "is_open": p.o_open[oi],
-            "verified": p.o_verified[oi],
-            "capacity": p.o_capacity[oi],
-            "group": p.o_group[oi],
-            "sbb": p.o_sbb[oi],
-            "sbb_crebo": _masks(p.o_sbb_crebo, oi),
-        }
-    )
-
-
-def request_columns(p: Problem, ri: np.ndarray) -> Columns:
-    subjects, crebo = _masks(p.r_subjects, ri), _masks(p.r_crebo, ri)
-    sbb_crebo = _masks(p.r_sbb_crebo, ri)
-    return Columns(
-        {
-            "idx": ri,
-            "kind": p.r_kind[ri],
-            "levels": _masks(p.r_levels, ri),
-            "subjects": subjects,
-            "n_subjects": _count(subjects),
-            "crebo": crebo,
-            "has_crebo": (crebo != 0).any(axis=0),
-            "frm": p.r_from[ri],
-            "until": p.r_until[ri],
-            "first": p.r_first[ri],
-            "limit": p.r_limit[ri],
-            "online": p.r_online_ok[ri],
-            "lat": p.r_lat[ri],
-            "lon": p.r_lon[ri],
-            "vog_required": p.r_vog_required[ri],
-            "vog_day": p.r_from[ri],
-            "contract": p.r_contract[ri],
-            "is_open": p.r_open[ri],
-            "verified": p.r_verified[ri],
-            "capacity": p.r_slots[ri],
-            "group": p.r_group[ri],
-            "sbb_required": p.r_sbb_required[ri],
-            "sbb_crebo": sbb_crebo,
-            "has_sbb_crebo": (sbb_crebo != 0).any(axis=0),
-        }
-    )
 
 
 def broken_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> dict[str, np.ndarray]:

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .problem import CONTRACT_KINDS, CREBO_KINDS, Offer, Problem, Request
+from .items import CONTRACT_KINDS, CREBO_KINDS, Offer, Request
+from .problem import Problem
 from .rules import first_shared_day, haversine_arrays, haversine_km, is_online_pair
 
 W_SUBJECTS = 0.35

@@ -13,7 +13,7 @@ Imports inside the wing point one way: runs → persist → load → engine; not
 
 from __future__ import annotations
 
-from matching.engine.problem import DEFAULT_MAX_TRAVEL_KM
+from matching.engine.items import DEFAULT_MAX_TRAVEL_KM
 from matching.matcher.candidates import best_offers
 from matching.matcher.load import NATIONAL, Loaded, engine_items, load_problem, pair_items, reached_schools
 from matching.matcher.persist import persist

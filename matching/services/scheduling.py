@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from taxonomy.holidays import holiday_on, holiday_region_for_place
+from taxonomy.holidays import HolidayTable, holiday_region_of, table_snapshot
 from taxonomy.kinds import Kind
 
 if TYPE_CHECKING:
@@ -50,9 +51,16 @@ def is_period(kind: str) -> bool:
 
 
 def holiday_region(organisation: Organisation) -> str | None:
+    return region_of(organisation.province, organisation.municipality)
+
+
+@lru_cache(maxsize=4096)
+def region_of(province: str | None, municipality: str | None) -> str | None:
+    """The holiday region of an organisation's province and municipality columns (the matcher's
+    bulk proposals read the columns, not organisations); None for no or an unknown province."""
     try:
-        return holiday_region_for_place(organisation)
-    except KeyError:  # no or an unknown province
+        return holiday_region_of(province or "", municipality or "")
+    except KeyError:
         return None
 
 
@@ -60,12 +68,15 @@ def is_weekday(day: date) -> bool:
     return day.weekday() < 5
 
 
-def is_holiday(region: str | None, day: date) -> bool:
+def is_holiday(region: str | None, day: date, holidays: HolidayTable | None = None) -> bool:
     """A school holiday of the region. 24 December – 1 January is always one (the Christmas break
-    of every region), also in years the holiday table does not cover yet."""
+    of every region), also in years the holiday table does not cover yet. Pass ``holidays`` (one
+    :func:`~taxonomy.holidays.table_snapshot`) when asking about many days."""
     if (day.month, day.day) >= (12, 24) or (day.month, day.day) <= (1, 1):
         return True
-    return region is not None and holiday_on(region, day) is not None
+    if region is None:
+        return False
+    return (holidays or table_snapshot()).holiday_on(region, day) is not None
 
 
 def latest_date(today: date | None = None) -> date:
@@ -97,21 +108,28 @@ def _next_weekday(day: date) -> date:
 
 
 def suggest(
-    *, kind: str, window: tuple[date, date], region: str | None, today: date | None = None
+    *,
+    kind: str,
+    window: tuple[date, date],
+    region: str | None,
+    today: date | None = None,
+    holidays: HolidayTable | None = None,
 ) -> Suggestion:
-    """The suggested date (and, for periods, end date) inside `window` (the overlap of both)."""
+    """The suggested date (and, for periods, end date) inside `window` (the overlap of both).
+    A caller dating many pairs passes one ``holidays`` snapshot for all of them."""
     today = today or timezone.localdate()
+    holidays = holidays or table_snapshot()
     tomorrow = today + timedelta(days=1)
     first, last = window
     last = min(last, latest_date(today))
     earliest = max(first, today + timedelta(days=lead_days(kind)))
-    day = next((d for d in _weekdays(earliest, last) if not is_holiday(region, d)), None)
+    day = next((d for d in _weekdays(earliest, last) if not is_holiday(region, d, holidays)), None)
     in_holidays = day is None
     if day is None:
         # No such day: the first weekday from tomorrow on — inside the overlap when it has one
         # (outside the holidays if it can be, only then not the full lead time away).
         soon = list(_weekdays(max(first, tomorrow), last))
-        day = next((d for d in soon if not is_holiday(region, d)), None) or (
+        day = next((d for d in soon if not is_holiday(region, d, holidays)), None) or (
             soon[0] if soon else _next_weekday(tomorrow)
         )
     until = None
@@ -136,9 +154,10 @@ def picker_choices(match: Match, today: date | None = None) -> tuple[list[date],
     first = max(first, today + timedelta(days=1))
     last = min(last, first + timedelta(days=PICKER_DAYS), latest_date(today))
     region = holiday_region(match.request.organisation)
+    table = table_snapshot()
     free, holidays = [], []
     for day in _weekdays(first, last):
-        (holidays if is_holiday(region, day) else free).append(day)
+        (holidays if is_holiday(region, day, table) else free).append(day)
     return free, holidays
 
 
@@ -210,24 +229,3 @@ def validate_window(*, field: str, until: date | None, today: date | None = None
             ]
         }
     return {}
-
-
-def holiday_regions(request_pks: list[int]) -> dict[int, str | None]:
-    """For the matcher's bulk proposals: each request's school holiday region, in one query per
-    10,000 requests (`proposals.proposal_dates` takes the region)."""
-    from matching.models import Request
-
-    regions: dict[int, str | None] = {}
-    for start in range(0, len(request_pks), 10000):
-        rows = Request.objects.filter(pk__in=request_pks[start : start + 10000]).values_list(
-            "pk", "organisation__province", "organisation__municipality"
-        )
-        for pk, province, municipality in rows:
-            regions[pk] = holiday_region(_Place(province or "", municipality or ""))  # type: ignore[arg-type]
-    return regions
-
-
-@dataclass(frozen=True)
-class _Place:
-    province: str
-    municipality: str

@@ -26,7 +26,8 @@ from matching.views.sides import (
     own_organisation,
     paged,
 )
-from taxonomy.holidays import HOLIDAY_REGION_LABELS, holiday_region_for_place, holidays_overlapping
+from taxonomy.holiday_names import HOLIDAY_REGION_LABELS
+from taxonomy.holidays import holiday_region_for_place, holidays_overlapping
 from taxonomy.levels import Level
 from taxonomy.subjects import Subject
 

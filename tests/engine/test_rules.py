@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from matching.engine import Offer, Request, broken_rules, build_problem, generate_candidates, is_feasible
-from matching.engine.problem import add_years
+from matching.engine.items import add_years
 from matching.engine.rules import haversine_km, vog_valid_on
 from matching.engine.scoring import explain, score_pair
 

@@ -8,10 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from taxonomy import holidays
+from taxonomy.holiday_names import HOLIDAY_NAMES, HOLIDAY_REGIONS
 from taxonomy.holidays import (
-    HOLIDAY_NAMES,
     HOLIDAY_REGION_OF_PROVINCE,
-    HOLIDAY_REGIONS,
     Holiday,
     all_holidays,
     holiday_on,
@@ -22,6 +21,7 @@ from taxonomy.holidays import (
     school_year_label,
     school_year_of,
     school_years,
+    table_snapshot,
 )
 from taxonomy.places import get_place
 from taxonomy.regions import Province
@@ -266,3 +266,37 @@ def test_admin_rows_extend_and_correct_the_table():
     )
     corrected = holidays_for_region("zuid", date(2026, 10, 1), date(2026, 10, 31))
     assert len(corrected) == 1 and corrected[0].end == existing.start
+    assert table_snapshot().holiday_on("zuid", existing.end) is None
+
+
+def _every_day(first: date, last: date):  # noqa: ANN202 (a generator of dates)
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_the_snapshot_agrees_with_the_table_on_every_day_of_two_school_years_in_every_region():
+    from matching.services.scheduling import is_holiday
+    from taxonomy.models import SchoolHoliday
+
+    # An admin's row that overlaps the committed autumn break: the first by start wins in both.
+    SchoolHoliday.objects.create(
+        school_year="2026-2027",
+        name="herfstvakantie",
+        region="noord",
+        start=date(2026, 10, 10),
+        end=date(2026, 10, 25),
+    )
+    table = table_snapshot()
+    days = list(_every_day(date(2025, 8, 1), date(2027, 7, 31)))
+    for region in HOLIDAY_REGIONS:
+        for day in days:
+            found = holidays_for_region(region, day, day)
+            assert table.holiday_on(region, day) == (found[0] if found else None), (region, day)
+            christmas = (day.month, day.day) >= (12, 24) or (day.month, day.day) <= (1, 1)
+            assert is_holiday(region, day, table) == (christmas or bool(found)), (region, day)
+    assert table.holiday_on("noord", date(2026, 10, 24)).start == date(2026, 10, 10)
+    with pytest.raises(ValueError):
+        table.holiday_on("oost", date(2026, 10, 24))

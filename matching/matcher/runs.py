@@ -15,7 +15,7 @@ import structlog
 from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -126,12 +126,10 @@ JOIN_ATTEMPTS = 5
 
 
 def _quiet(scope: str) -> bool:
-    """Nothing of this scope is running or started within the debounce time: a trigger now is
-    not part of a burst, so its run starts at once instead of waiting for company."""
-    recent = timezone.now() - timezone.timedelta(seconds=DEBOUNCE_SECONDS)
-    return not MatchingRun.objects.filter(
-        Q(status=MatchingRun.Status.RUNNING) | Q(started_at__gte=recent), scope=scope
-    ).exists()
+    """No run of this scope is running: a trigger now is not part of a burst being worked on, so
+    its run starts at once instead of waiting for company. Triggers arriving during a run wait
+    the debounce time, and those arriving meanwhile join them."""
+    return not MatchingRun.objects.filter(scope=scope, status=MatchingRun.Status.RUNNING).exists()
 
 
 def _join_pending(scope: str, targets: dict[str, list[int]]) -> MatchingRun | None:

@@ -8,7 +8,6 @@ capacity under row locks, and a partial unique constraint allows one live match 
 from __future__ import annotations
 
 import time
-from functools import partial
 from typing import Any
 
 import structlog
@@ -115,7 +114,9 @@ def run_schedule(
             if joined is not None:
                 return joined
             continue
-        transaction.on_commit(partial(_enqueue, run.pk, countdown), robust=True)
+        # A lambda, not a partial: Django's robust on_commit logs a failure by the callback's
+        # __qualname__, which a partial lacks, so a broker outage would escape as AttributeError.
+        transaction.on_commit(lambda pk=run.pk: _enqueue(pk, countdown), robust=True)
         return run
     raise error
 

@@ -4,20 +4,19 @@ real Celery worker, on whatever data the database holds (e.g. the national set).
 Usage (PostgreSQL + Redis):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tpm_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
-        .venv/bin/python bench/bench_incremental.py --runs 5 --place Zwolle
+        .venv/bin/python bench/bench_incremental.py --runs 6 --place Zwolle
 
-Each run creates a verified school and company in --place (so the run is the regional run of that
-landsdeel, loading all of its open offers and requests), publishes a fresh offer, then a matching
-request, and times from the request's publish until its proposal is committed. Prints every run
-and the median; the rows it creates are closed afterwards so later runs and benchmarks do not see
-them as open.
+Each run creates a verified school and company in --place, publishes a fresh offer, then a
+matching request, and times from the request's publish until its proposal is committed. The run
+is incremental: it loads the request with the open offers of its landsdeel that could serve it,
+not the whole landsdeel. Prints every run, then the median, p95 and min; the rows it creates are
+closed afterwards so later runs and benchmarks do not see them as open.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -37,11 +36,13 @@ from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Membership, Organisation, User  # noqa: E402
+from bench.report import figure, spread  # noqa: E402
 from config.celery_app import app  # noqa: E402
 from matching.models import Match, MatchingRun, Offer, Request  # noqa: E402
 from matching.services.listings import listing_close, listing_create, listing_publish  # noqa: E402
 from taxonomy.places import get_place  # noqa: E402
 from taxonomy.regions import landsdeel_of  # noqa: E402
+from tests.workers import running_workers, wait_for  # noqa: E402
 
 
 def _organisation(kind: str, place_name: str, tag: str) -> tuple[Organisation, User]:
@@ -63,15 +64,6 @@ def _organisation(kind: str, place_name: str, tag: str) -> tuple[Organisation, U
     return org, user
 
 
-def _wait(predicate, seconds: float) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def run_once(place: str) -> float:
     tag = str(time.time_ns())
     school, teacher = _organisation("school", place, tag)
@@ -86,7 +78,7 @@ def run_once(place: str) -> float:
         by=hr,
     )  # fmt: skip
     # Let the offer's own run finish, so the request's run is the one we time.
-    _wait(lambda: not MatchingRun.objects.filter(status__in=["pending", "running"]).exists(), 120)
+    wait_for(lambda: not MatchingRun.objects.filter(status__in=["pending", "running"]).exists(), 120, 0.05)
     started = time.monotonic()
     request = listing_publish(
         listing_create(
@@ -96,7 +88,7 @@ def run_once(place: str) -> float:
         ),
         by=teacher,
     )  # fmt: skip
-    found = _wait(lambda: Match.objects.filter(request=request).exists(), 300)
+    found = wait_for(lambda: Match.objects.filter(request=request).exists(), 300, 0.05)
     elapsed = time.monotonic() - started
     for listing in (offer, request):
         listing.refresh_from_db()
@@ -111,34 +103,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--place", default="Zwolle")
     args = parser.parse_args()
     if not settings.REDIS_URL:
         raise SystemExit("Set REDIS_URL (and DATABASE_URL): this measures the path through the broker.")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "-Q", "default,matching,notifications",
-         "--concurrency", "1", "--pool", "solo", "--loglevel", "WARNING",
-         "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        time.sleep(4)
+    with running_workers(1, os.environ, output=subprocess.DEVNULL):
+        time.sleep(4)  # the worker up and consuming
         times = []
         for index in range(args.runs):
             seconds = run_once(args.place)
             times.append(seconds)
-            print(f"run {index + 1}: publish → proposal visible in {seconds:.2f} s")
-    finally:
-        worker.terminate()
-        worker.wait(30)
+            print(f"run {index + 1}: publish → proposal visible in {seconds:.2f} s", flush=True)
     landsdeel = landsdeel_of(get_place(args.place).province)
-    print(
-        f"| incremental publish → proposal visible ({landsdeel}, real worker) | "
-        f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}) |"
-    )
+    print(figure(f"incremental publish → proposal visible ({landsdeel}, real worker)", spread(times)))
 
 
 if __name__ == "__main__":

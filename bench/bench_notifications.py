@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -49,11 +48,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.report import figure, median  # noqa: E402
 from config.celery_app import app  # noqa: E402
 from notifications.delivery import sweep  # noqa: E402
 from notifications.models import Delivery, Notification  # noqa: E402
 from notifications.services import notify  # noqa: E402
 from tests.smtp import smtp_server  # noqa: E402
+from tests.workers import running_workers  # noqa: E402
 
 
 def _people(n: int) -> list[User]:
@@ -65,32 +66,18 @@ def _people(n: int) -> list[User]:
     return list(User.objects.filter(email__startswith="bench-notify-").order_by("pk")[:n])
 
 
-def _workers(count: int, port: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}", "DEBUG": "true"}
-    return [
-        subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config.celery_app", "worker",
-                "-Q", "notifications", "--concurrency", "1", "--loglevel", "WARNING",
-                "-n", f"bench{i}@%h", "--without-heartbeat", "--without-mingle", "--without-gossip",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for i in range(count)
-    ]  # fmt: skip
-
-
 def run_once(n: int, workers: int, batch: int = 500) -> dict[str, float]:
     Notification.objects.filter(event="bench.notice").delete()
     app.conf.task_always_eager = False
     app.control.purge()
     people = _people(n)
     with smtp_server() as inbox:
-        procs = _workers(workers, inbox.port)
-        try:
+        env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{inbox.port}", "DEBUG": "true"}
+        # Prefork with one child each, as production runs them; own groups so the children stop too.
+        with running_workers(
+            workers, env, queues="notifications", pool="prefork", name="bench{i}@%h",
+            output=subprocess.DEVNULL, own_group=True,
+        ):  # fmt: skip
             time.sleep(4)  # workers up and consuming
             started = time.perf_counter()
             for first in range(0, n, batch):
@@ -113,11 +100,6 @@ def run_once(n: int, workers: int, batch: int = 500) -> dict[str, float]:
                     raise SystemExit("not all delivered within 10 minutes")
                 time.sleep(0.2)
             elapsed = time.perf_counter() - started
-        finally:
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                proc.wait(30)
         received = inbox.recipients()
     assert len(received) == n and len(set(received)) == n, (len(received), len(set(received)))
     return {"write_s": written, "total_s": elapsed, "per_s": n / elapsed}
@@ -144,11 +126,9 @@ def main() -> None:
             f"run {index + 1}: {args.deliveries} mails, written in {result['write_s']:.1f} s, "
             f"all delivered in {result['total_s']:.1f} s ({result['per_s']:.0f}/s)"
         )
-    print(
-        f"| notification throughput ({args.deliveries:,} mails, {args.workers} workers) | "
-        f"median {statistics.median(r['total_s'] for r in results):.1f} s "
-        f"({statistics.median(r['per_s'] for r in results):.0f} mails/s) |"
-    )
+    total, per_s = median(r["total_s"] for r in results), median(r["per_s"] for r in results)
+    label = f"notification throughput ({args.deliveries:,} mails, {args.workers} workers)"
+    print(figure(label, f"median {total:.1f} s ({per_s:.0f} mails/s)"))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import argparse
 import csv
 import os
 import resource
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 PY = sys.executable
+
+from bench.report import table  # noqa: E402
+from tests.workers import spawn_worker, stop  # noqa: E402
+
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/tpm_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 # How many accounts of each kind; locust users take them round-robin.
@@ -242,34 +246,7 @@ def main() -> int:
         )
         procs.append(web)
         worker_log = open(logs / "celery.log", "w")  # noqa: SIM115
-        procs.append(
-            subprocess.Popen(
-                [
-                    PY,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config.celery_app",
-                    "worker",
-                    "-Q",
-                    "default,matching,notifications",
-                    "--concurrency",
-                    "1",
-                    "--pool",
-                    "solo",
-                    "--loglevel",
-                    "WARNING",
-                    "--without-heartbeat",
-                    "--without-mingle",
-                    "--without-gossip",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=worker_log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
+        procs.append(spawn_worker(env, output=worker_log, own_group=True))
         host = f"http://127.0.0.1:{port}"
         _wait_http(f"{host}/healthz", 60, web)
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -312,13 +289,7 @@ def main() -> int:
         (logs / "locust.log").write_text(locust.stdout + locust.stderr)
     finally:
         for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop(proc)
 
     if not Path(f"{out}_stats.csv").exists():
         print(locust.stdout[-3000:], locust.stderr[-3000:])
@@ -327,10 +298,16 @@ def main() -> int:
     print(
         f"{args.users} users, spawn {args.spawn_rate}/s, {args.run_time}, {args.web_workers} gunicorn workers"
     )
-    print("| endpoint group | requests | failures | p50 ms | p95 ms | req/s |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, count, failed, p50, p95, rps in rows:
-        print(f"| {name} | {count} | {failed} | {p50:.0f} | {p95:.0f} | {rps:.1f} |")
+    print(
+        table(
+            ("endpoint group", "requests", "failures", "p50 ms", "p95 ms", "req/s"),
+            [
+                (name, count, failed, f"{p50:.0f}", f"{p95:.0f}", f"{rps:.1f}")
+                for name, count, failed, p50, p95, rps in rows
+            ],
+            right=(1, 2, 3, 4, 5),
+        )
+    )
     print(
         f"load generator (locust) CPU: {generator_cpu:.0f} s in {generator_wall:.0f} s on "
         f"{os.cpu_count()} cores (it shares them with the server)"

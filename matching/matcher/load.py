@@ -217,35 +217,43 @@ def _reach_filter(request_rows: QuerySet[Request]) -> Q:
 def _near(rows: QuerySet, model: type[Offer] | type[Request], of: QuerySet) -> QuerySet:
     """`rows` narrowed to those that could pair with any of `of` (the other side): same kind,
     overlapping levels and dates, and within reach (online, or the bounding box of `of` widened
-    by the longest allowed distance). The engine applies every rule exactly afterwards."""
-    other = _box(
-        of,
-        start="available_from" if model is Request else "wanted_from",
-        end="available_until" if model is Request else "wanted_until",
-    )
-    if other["lat_min"] is None:
-        return rows.none()
-    kinds, levels = set(), 0
-    for kind, mask in of.values_list("kind", "levels_mask"):  # a handful of rows
-        kinds.add(kind)
-        levels |= mask
+    by the longest distance `of` allows, or allowing more themselves). The engine applies every
+    rule exactly afterwards.
+
+    `of` is the handful of changed listings, read in one query; what is left is one lazy filter.
+    """
     start, end = (
         ("wanted_from", "wanted_until") if model is Request else ("available_from", "available_until")
     )
-    own_km = rows.aggregate(km=Max("max_travel_km"))["km"]
-    reach = max(engine.items.DEFAULT_MAX_TRAVEL_KM, other["km"] or 0, own_km or 0) + 1
+    of_start, of_end = (
+        ("available_from", "available_until") if model is Request else ("wanted_from", "wanted_until")
+    )
+    others = list(
+        of.annotate(site_lat=_SITE_LAT, site_lon=_SITE_LON).values_list(
+            "kind", "levels_mask", "site_lat", "site_lon", "max_travel_km", of_start, of_end
+        )
+    )
+    if not others:
+        return rows.none()
+    kinds, masks, lats, lons, kms, starts, ends = zip(*others, strict=True)
+    levels = 0
+    for mask in masks:
+        levels |= mask
+    # Within this reach of the box, whatever the row allows; a row allowing more may come from
+    # further away, so those rows are kept whole (a few: most take the 50 km default).
+    reach = max(engine.items.DEFAULT_MAX_TRAVEL_KM, *(km or 0 for km in kms)) + 1
     dlat = reach / 111.0
-    dlon = reach / (111.0 * math.cos(math.radians(max(abs(other["lat_min"]), abs(other["lat_max"])))))
+    dlon = reach / (111.0 * math.cos(math.radians(max(abs(min(lats)), abs(max(lats))))))
     online = Q(online=True) if model is Offer else Q(online_ok=True)
     box = Q(
-        organisation__latitude__range=(other["lat_min"] - dlat, other["lat_max"] + dlat),
-        organisation__longitude__range=(other["lon_min"] - dlon, other["lon_max"] + dlon),
+        organisation__latitude__range=(min(lats) - dlat, max(lats) + dlat),
+        organisation__longitude__range=(min(lons) - dlon, max(lons) + dlon),
     )
     return (
-        rows.filter(kind__in=kinds, **{f"{start}__lte": other["last"], f"{end}__gte": other["first"]})
+        rows.filter(kind__in=set(kinds), **{f"{start}__lte": max(ends), f"{end}__gte": min(starts)})
         .annotate(level_overlap=F("levels_mask").bitand(levels))
         .filter(level_overlap__gt=0)
-        .filter(online | box | Q(location__isnull=False))
+        .filter(online | box | Q(location__isnull=False) | Q(max_travel_km__gte=reach))
     )
 
 

@@ -95,31 +95,60 @@ def run_schedule(
     """
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    countdown = DEBOUNCE_SECONDS if countdown is None else countdown
+    if countdown is None:
+        countdown = 0 if _quiet(scope) else DEBOUNCE_SECONDS
     not_before = timezone.now() + timezone.timedelta(seconds=countdown)
     targets = _targets(offer_id=offer_id, request_id=request_id)
-    try:
-        with transaction.atomic():
-            run = MatchingRun.objects.create(
-                scope=scope, trigger=trigger, requested_by=by, not_before=not_before, targets=targets
-            )
-    except IntegrityError:
-        with transaction.atomic():
-            existing = (
-                MatchingRun.objects.select_for_update()
-                .filter(scope=scope, status=MatchingRun.Status.PENDING)
-                .first()
-            )
-            if existing is not None:
-                if existing.targets:
-                    merged = _merge_targets(existing.targets, targets) if targets else {}
-                    if merged != existing.targets:
-                        MatchingRun.objects.filter(pk=existing.pk).update(targets=merged)
-                        existing.targets = merged
-                return existing
-        raise
-    transaction.on_commit(lambda: _enqueue(run.pk, countdown), robust=True)
-    return run
+    # Insert the scope's pending run, or join the one there is. Between a failed insert and the
+    # join a worker may claim that pending run (it is then running, on data read before this
+    # change): insert again rather than lose the trigger.
+    for _attempt in range(JOIN_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                run = MatchingRun.objects.create(
+                    scope=scope, trigger=trigger, requested_by=by, not_before=not_before, targets=targets
+                )
+        except IntegrityError as exc:
+            error = exc
+            joined = _join_pending(scope, targets)
+            if joined is not None:
+                return joined
+            continue
+        # A lambda, not a partial: Django's robust on_commit logs a failure by the callback's
+        # __qualname__, which a partial lacks, so a broker outage would escape as AttributeError.
+        transaction.on_commit(lambda pk=run.pk: _enqueue(pk, countdown), robust=True)
+        return run
+    raise error
+
+
+# A worker claims a pending run within milliseconds; more than a few misses in a row means
+# something else is wrong (say, a pending run the constraint refuses but no query can see).
+JOIN_ATTEMPTS = 5
+
+
+def _quiet(scope: str) -> bool:
+    """No run of this scope is running: a trigger now is not part of a burst being worked on, so
+    its run starts at once instead of waiting for company. Triggers arriving during a run wait
+    the debounce time, and those arriving meanwhile join them."""
+    return not MatchingRun.objects.filter(scope=scope, status=MatchingRun.Status.RUNNING).exists()
+
+
+def _join_pending(scope: str, targets: dict[str, list[int]]) -> MatchingRun | None:
+    """Add these targets to the scope's pending run (a whole-scope run stays whole); None when
+    there is no pending run any more. The row lock keeps a worker from claiming the run before
+    the targets are in: its claim waits, then reads them."""
+    with transaction.atomic():
+        existing = (
+            MatchingRun.objects.select_for_update()
+            .filter(scope=scope, status=MatchingRun.Status.PENDING)
+            .first()
+        )
+        if existing is not None and existing.targets:
+            merged = _merge_targets(existing.targets, targets) if targets else {}
+            if merged != existing.targets:
+                MatchingRun.objects.filter(pk=existing.pk).update(targets=merged)
+                existing.targets = merged
+        return existing
 
 
 def _targets(*, offer_id: int | None, request_id: int | None) -> dict[str, list[int]]:

@@ -24,7 +24,7 @@ from notifications.models import Delivery
 from notifications.tasks import sweep_task
 from tests.factories import MembershipFactory, OrganisationFactory, make_api_token
 from tests.smtp import free_port, smtp_server
-from tests.workers import start_worker, wait_for, workers
+from tests.workers import running_workers, start_worker, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -119,7 +119,7 @@ def test_publishing_with_redis_down_succeeds_and_everything_catches_up_once(own_
     teacher = MembershipFactory(organisation=school, user__email="teacher@outage.nl").user
     hr_api, teacher_api = _token_client(hr), _token_client(teacher)
 
-    with workers(own_redis.url, EMAIL_URL=f"smtp://127.0.0.1:{smtp_inbox.port}") as procs:
+    with running_workers() as procs:
         procs.append(start_worker(own_redis.url, EMAIL_URL=f"smtp://127.0.0.1:{smtp_inbox.port}"))
         own_redis.stop()
 

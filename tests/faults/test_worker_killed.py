@@ -22,7 +22,7 @@ from matching.dataset import parse_lines
 from matching.matcher import runs
 from matching.models import Match, MatchingRun, Offer, Request
 from matching.services.bulk import dataset_load, known_organisation_kinds
-from tests.workers import ROOT, start_worker, wait_for, workers
+from tests.workers import ROOT, running_workers, start_worker, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -83,7 +83,7 @@ def test_worker_killed_mid_run_then_sweep_completes_it_exactly_once(oost, settin
     reference = _reference_run()
     assert len(reference) > 1000
 
-    with workers(settings.REDIS_URL) as procs:
+    with running_workers() as procs:
         procs.append(start_worker(settings.REDIS_URL))
         run = runs.run_schedule(scope="oost", trigger=MatchingRun.Trigger.MANUAL, countdown=0)
         assert wait_for(

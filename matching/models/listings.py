@@ -270,6 +270,8 @@ class Request(Listing):
             models.Index(fields=["organisation", "status"], name="request_org_status"),
             models.Index(fields=["-created_at"], name="request_created"),
             models.Index(fields=["-published_at", "-id"], name="request_published"),
+            # PostgreSQL also has request_open_queue, a partial index on open requests in the
+            # unmatched queue's order (migration 0013; SQLite cannot index NULLS FIRST).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(slots__gte=1), name="request_slots_positive"),

@@ -29,5 +29,13 @@ class Migration(migrations.Migration):
             model_name="match",
             index=models.Index(fields=["status", "expires_at", "id"], name="match_status_expires_id"),
         ),
+        migrations.AddIndex(
+            model_name="offer",
+            index=models.Index(
+                fields=["organisation", "kind"],
+                include=["status", "published_at", "available_from", "available_until", "closed_at", "capacity"],
+                name="offer_org_figures",
+            ),
+        ),
         migrations.RunPython(on_postgresql(CREATE_QUEUE_INDEX), on_postgresql(DROP_QUEUE_INDEX)),
     ]

@@ -18,7 +18,7 @@ from matching.models import Match
 from oversight.figures_cache import cached
 from oversight.schoolyear import happened_in, school_year_bounds, school_year_label, school_year_of
 from oversight.selectors.monitor import held_by_province, province_targets, region_extras
-from oversight.selectors.province_figures import UNSPECIFIED, Figures, province_figures, total
+from oversight.selectors.province_figures import UNSPECIFIED, Figures, province_figures, total, without_jit
 from oversight.selectors.scope import Scope
 from taxonomy.kinds import Kind
 from taxonomy.levels import LEVEL_BIT, Level
@@ -128,9 +128,7 @@ def _trends(provinces: Sequence[str], year: int) -> list[dict[str, Any]]:
     start = timezone.make_aware(datetime.combine(first, time.min))
     end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
     rows = (
-        Match.objects.filter(
-            request__organisation__province__in=provinces, created_at__gte=start, created_at__lt=end
-        )
+        Match.objects.filter(school__province__in=provinces, created_at__gte=start, created_at__lt=end)
         .values(y=ExtractYear("created_at"), m=ExtractMonth("created_at"))
         .annotate(n=Count("id"))
     )
@@ -138,7 +136,7 @@ def _trends(provinces: Sequence[str], year: int) -> list[dict[str, Any]]:
         proposals[(row["y"], row["m"])] += row["n"]
     activities: Counter = Counter()
     rows = (
-        Match.objects.filter(happened_in(year), request__organisation__province__in=provinces)
+        Match.objects.filter(happened_in(year), school__province__in=provinces)
         .values(
             ay=ExtractYear("activity_date"),
             am=ExtractMonth("activity_date"),
@@ -168,7 +166,7 @@ def _code_counts(
     few dozen distinct masks) and unfolded in Python: an activity counts once for each code."""
     counts: Counter = Counter()
     rows = (
-        Match.objects.filter(happened_in(year), request__organisation__province__in=provinces)
+        Match.objects.filter(happened_in(year), school__province__in=provinces)
         .values(mask=expression)
         .annotate(n=Count("id"))
     )
@@ -201,6 +199,7 @@ def dashboard_figures(provinces: Sequence[str], year: int, *, today: date | None
     )
 
 
+@without_jit()
 def _dashboard_figures(provinces: Sequence[str], year: int, *, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     figures = total(province_figures(provinces, [year], today=today), provinces)
@@ -251,6 +250,7 @@ def monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
     return cached("monitor", [key, year], lambda: _monitor_figures(regions, year))
 
 
+@without_jit()
 def _monitor_figures(regions: Sequence[Scope], year: int) -> dict[str, Any]:
     years = [year - i for i in range(MONITOR_YEARS - 1, -1, -1)]
     provinces = sorted({p for region in regions for p in region.provinces})

@@ -50,14 +50,12 @@ def held_by_province(provinces: Sequence[str], years: Sequence[int]) -> dict[str
         annotations[f"n_{year}"] = Count("id", filter=happened_in(year))
         annotations[f"slots_{year}"] = Sum("slots", filter=happened_in(year))
     rows = (
-        Match.objects.filter(
-            any_of(happened_in(y) for y in years), request__organisation__province__in=list(provinces)
-        )
-        .values("request__organisation__province", "offer__kind")
+        Match.objects.filter(any_of(happened_in(y) for y in years), school__province__in=list(provinces))
+        .values("school__province", "offer__kind")
         .annotate(**annotations)
     )
     for row in rows:
-        figures = out[row["request__organisation__province"]]
+        figures = out[row["school__province"]]
         kind = row["offer__kind"]
         for year in years:
             # An internship match holds several places; every other kind counts its activities.

@@ -34,7 +34,7 @@ def _remembered[T](key: str, compute: Callable[[], T], is_large: Callable[[T], b
     try:
         remembered = cache.get(key)
     except Exception:  # the cache is down: count, as if there were none
-        logger.warning("list_count_cache_unavailable", exc_info=True)
+        logger.warning("list_count.cache_unavailable", exc_info=True)
         return compute()
     if remembered is not None:
         return remembered
@@ -43,7 +43,7 @@ def _remembered[T](key: str, compute: Callable[[], T], is_large: Callable[[T], b
         try:
             cache.set(key, value, COUNT_CACHE_SECONDS)
         except Exception:
-            logger.warning("list_count_not_remembered", exc_info=True)
+            logger.warning("list_count.cache_write_failed", exc_info=True)
     return value
 
 

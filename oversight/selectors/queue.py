@@ -174,7 +174,7 @@ def queue_candidates(requests: Sequence[Request]) -> dict[int, list[Candidate]]:
     try:
         remembered = cache.get_many(list(keys))
     except Exception:  # the cache is down: find them all, as if there were none
-        logger.warning("queue_candidates_cache_unavailable", exc_info=True)
+        logger.warning("queue_candidates.cache_unavailable", exc_info=True)
         remembered = {}
     found = {keys[key].pk: pairs for key, pairs in remembered.items()}
     missing = [r for key, r in keys.items() if key not in remembered]
@@ -187,5 +187,5 @@ def queue_candidates(requests: Sequence[Request]) -> dict[int, list[Candidate]]:
                 {_candidates_key(r): fresh.get(r.pk, []) for r in missing}, CANDIDATES_CACHE_SECONDS
             )
         except Exception:
-            logger.warning("queue_candidates_not_remembered", exc_info=True)
+            logger.warning("queue_candidates.cache_write_failed", exc_info=True)
     return _with_rows(found)

@@ -55,16 +55,61 @@ PAGES = {
 }  # fmt: skip
 
 
-def persona(kind: str) -> User:
-    email = f"bench-{kind}@example.nl"
-    user, _ = User.objects.get_or_create(email=email, defaults={"name": f"Bench {kind}"})
-    if kind == "coordinator":
-        for province in ("overijssel", "gelderland"):
-            CoordinatorRegion.objects.get_or_create(user=user, province=province)
-    else:
-        org = Organisation.objects.filter(kind=kind, verified_at__isnull=False).order_by("pk").first()
-        Membership.objects.get_or_create(user=user, organisation=org)
+def bench_user(email: str, *, provinces: tuple[str, ...] = (), superuser: bool = False) -> User:
+    """A bench user (created if missing): coordinator of `provinces` or platform admin, with
+    two-factor set up, so that pages are measured rather than the middleware's redirect."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user, _ = User.objects.get_or_create(email=email, defaults={"name": email.split("@")[0]})
+    if superuser and not user.is_superuser:
+        user.is_superuser = user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
+    for province in provinces:
+        CoordinatorRegion.objects.get_or_create(user=user, province=province)
+    if (provinces or superuser) and not Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists():
+        TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def persona(kind: str) -> User:
+    if kind == "coordinator":
+        return bench_user(f"bench-{kind}@example.nl", provinces=("overijssel", "gelderland"))
+    user = bench_user(f"bench-{kind}@example.nl")
+    org = Organisation.objects.filter(kind=kind, verified_at__isnull=False).order_by("pk").first()
+    Membership.objects.get_or_create(user=user, organisation=org)
+    return user
+
+
+def without_throttling() -> None:
+    """The API's rate limits off: the benchmark sends far more requests than a person would."""
+    from django.conf import settings
+    from rest_framework.settings import api_settings
+
+    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
+    api_settings.reload()
+
+
+def run_plans(plans: dict[str, tuple[User, list[str]]], *, runs: int, requests: int, only: str = "") -> None:
+    """Time every path of every persona (`only`: paths containing it) and print the table:
+    p50/p95 are the medians over `runs` repetitions of `requests` requests each."""
+    results: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for role, (user, paths) in plans.items():
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        for path in paths:
+            if only and only not in path:
+                continue
+            for _ in range(runs):
+                results.setdefault((role, path), []).append(measure(client, path, requests))
+    print("| persona | path | p50 ms | p95 ms | queries |")
+    print("|---|---|---:|---:|---:|")
+    for (role, path), rows in results.items():
+        p50 = statistics.median(r[0] for r in rows)
+        p95 = statistics.median(r[1] for r in rows)
+        print(f"| {role} | `{path}` | {p50:.1f} | {p95:.1f} | {rows[0][2]} |", flush=True)
 
 
 def measure(client: Client, path: str, n: int) -> tuple[float, float, int]:
@@ -107,38 +152,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--first", action="store_true", help="first request per endpoint (see above)")
+    parser.add_argument("--role", choices=list(PAGES), help="only this persona")
+    parser.add_argument("--only", default="", help="only the paths containing this text")
     args = parser.parse_args()
-    from django.conf import settings
-
-    settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
-    from rest_framework.settings import api_settings
-
-    api_settings.reload()
+    without_throttling()
     if args.first:
         first_requests(args.requests)
         return
-    print(f"database: {connection.vendor}; offers {Organisation.objects.count()} organisations")
-    results: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
-    for role in ("school", "company", "coordinator"):
-        user = persona(role)
-        client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        client.force_login(user)
-        # Coordinators need two-factor; the benchmark measures the API, not the middleware redirect.
-        if role == "coordinator":
-            from allauth.mfa.models import Authenticator
-            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-            if not Authenticator.objects.filter(user=user, type="totp").exists():
-                TOTP.activate(user, generate_totp_secret())
-        for path in ENDPOINTS + PAGES[role]:
-            for _ in range(args.runs):
-                results.setdefault((role, path), []).append(measure(client, path, args.requests))
-    print("| role | endpoint | p50 ms | p95 ms | queries |")
-    print("|---|---|---:|---:|---:|")
-    for (role, path), rows in results.items():
-        p50 = statistics.median(r[0] for r in rows)
-        p95 = statistics.median(r[1] for r in rows)
-        print(f"| {role} | `{path}` | {p50:.1f} | {p95:.1f} | {rows[0][2]} |")
+    print(f"database: {connection.vendor}; {Organisation.objects.count()} organisations")
+    roles = [args.role] if args.role else list(PAGES)
+    plans = {role: (persona(role), ENDPOINTS + PAGES[role]) for role in roles}
+    run_plans(plans, runs=args.runs, requests=args.requests, only=args.only)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,14 @@ where a person notices one more or less. The rows on the page are always read li
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 import structlog
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db.models import Aggregate, QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
@@ -25,31 +28,59 @@ LARGE = 1000
 COUNT_CACHE_SECONDS = 60
 
 
+def _remembered[T](key: str, compute: Callable[[], T], is_large: Callable[[T], bool]) -> T:
+    """`compute()`, or what it gave within COUNT_CACHE_SECONDS when that was large."""
+    key = "list-count:" + hashlib.sha256(key.encode()).hexdigest()
+    try:
+        remembered = cache.get(key)
+    except Exception:  # the cache is down: count, as if there were none
+        logger.warning("list_count.cache_unavailable", exc_info=True)
+        return compute()
+    if remembered is not None:
+        return remembered
+    value = compute()
+    if is_large(value):
+        try:
+            cache.set(key, value, COUNT_CACHE_SECONDS)
+        except Exception:
+            logger.warning("list_count.cache_write_failed", exc_info=True)
+    return value
+
+
+def _query_key(rows: QuerySet) -> str | None:
+    """The SQL and parameters of `rows`; None when the query can match nothing."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"{sql}|{params!r}"
+
+
+def counts_remembered(rows: QuerySet, **counts: Aggregate) -> dict[str, Any]:
+    """`rows.aggregate(**counts)` (e.g. the counts of a list's tabs), remembered like a large
+    list's count when any of them is large: one scan of a coordinator's whole region otherwise
+    runs on every page view."""
+    # The key is the SQL of the counts themselves (never executed): the filters of the counts
+    # are part of it, without evaluating anything they refer to.
+    query = _query_key(rows.annotate(**{f"remembered_{name}": count for name, count in counts.items()}))
+    if query is None:
+        return rows.aggregate(**counts)
+    return _remembered(
+        query,
+        lambda: rows.aggregate(**counts),
+        lambda values: any((value or 0) >= LARGE for value in values.values()),
+    )
+
+
 class LargeListPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        query = getattr(self.object_list, "query", None)
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        query = _query_key(self.object_list)
         if query is None:
-            return super().count
-        try:
-            sql, params = query.sql_with_params()
-        except EmptyResultSet:
             return 0
-        key = "list-count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-        try:
-            remembered = cache.get(key)
-        except Exception:  # the cache is down: count, as if there were none
-            logger.warning("list_count.cache_unavailable", exc_info=True)
-            return super().count
-        if remembered is not None:
-            return remembered
-        counted = super().count
-        if counted >= LARGE:
-            try:
-                cache.set(key, counted, COUNT_CACHE_SECONDS)
-            except Exception:
-                logger.warning("list_count.cache_write_failed", exc_info=True)
-        return counted
+        return _remembered(query, lambda: super(LargeListPaginator, self).count, lambda n: n >= LARGE)
 
 
 class LargeListPagination(PageNumberPagination):

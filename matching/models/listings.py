@@ -198,6 +198,20 @@ class Offer(Listing):
                 include=["status", "subjects_mask", "available_from"],
                 name="offer_org_browse",
             ),
+            # The coordinators' figures per company (active companies, internship places offered)
+            # read a company's offers from the index alone instead of every offer of the country.
+            models.Index(
+                fields=["organisation", "kind"],
+                include=[
+                    "status",
+                    "published_at",
+                    "available_from",
+                    "available_until",
+                    "closed_at",
+                    "capacity",
+                ],
+                name="offer_org_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="offer_capacity_positive"),
@@ -270,6 +284,8 @@ class Request(Listing):
             models.Index(fields=["organisation", "status"], name="request_org_status"),
             models.Index(fields=["-created_at"], name="request_created"),
             models.Index(fields=["-published_at", "-id"], name="request_published"),
+            # PostgreSQL also has request_open_queue, a partial index on open requests in the
+            # unmatched queue's order (migration 0013; SQLite cannot index NULLS FIRST).
         ]
         constraints = [
             models.CheckConstraint(condition=Q(slots__gte=1), name="request_slots_positive"),

@@ -128,7 +128,9 @@ class Match(models.Model):
         verbose_name_plural = _("matches")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["status", "expires_at"], name="match_status_expires"),
+            # The expiry sweep, and the "awaiting an answer" tabs, which page through a status in
+            # order of expiry (the id breaks ties, so the walk needs no sort).
+            models.Index(fields=["status", "expires_at", "id"], name="match_status_expires_id"),
             models.Index(fields=["status", "activity_date"], name="match_status_date"),
             models.Index(fields=["request", "status"], name="match_request_status"),
             models.Index(fields=["offer", "status"], name="match_offer_status"),

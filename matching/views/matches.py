@@ -23,7 +23,7 @@ from accounts import access
 from matching import selectors
 from matching.forms import MatchMessageForm
 from matching.models import Feedback, Match
-from matching.pagination import LargeListPaginator
+from matching.pagination import LargeListPaginator, counts_remembered
 from matching.presenters import ENDED, match_timeline, match_why
 from matching.services import calendars, scheduling
 from matching.services import messages as messages_service
@@ -74,7 +74,9 @@ def match_list(request: HttpRequest) -> HttpResponse:
     if tab not in tabs:
         tab = next(iter(tabs))
     visible: QuerySet[Match] = selectors.matches_visible_to(request.user)
-    counts = visible.aggregate(**{key: Count("pk", filter=_tab_filter(key, org_ids)) for key in tabs})
+    counts = counts_remembered(
+        visible, **{key: Count("pk", filter=_tab_filter(key, org_ids)) for key in tabs}
+    )
     rows = visible.filter(_tab_filter(tab, org_ids)).order_by(*TAB_ORDER[tab])
     page = LargeListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = []

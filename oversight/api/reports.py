@@ -13,15 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oversight.access import scope_provinces
-from oversight.selectors.kpis import (
-    MINE,
-    ScopeError,
-    dashboard_figures,
-    monitor_figures,
-    monitor_regions,
-    scope_resolve,
-    year_resolve,
-)
+from oversight.selectors.kpis import dashboard_figures, monitor_figures
+from oversight.selectors.scope import MINE, ScopeError, monitor_regions, scope_resolve, year_resolve
 
 
 class IsCoordinator(BasePermission):

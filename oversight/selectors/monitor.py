@@ -1,4 +1,4 @@
-"""What the landsdeel monitor adds to the shared per-province figures (oversight/selectors/kpis.py):
+"""What the landsdeel monitor adds to the shared per-province figures (oversight/selectors/province_figures.py):
 activities *held* per kind (completed only, oversight.schoolyear.happened_in), the region's target
 for schools reached (settings per province, overridden by a coordinator's target), and the trend
 of the selected school year against the one before it.
@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from matching.models import Match
 from oversight.models import CoverageTarget
 from oversight.schoolyear import happened_in
+from oversight.selectors.province_figures import any_of
 from taxonomy.kinds import Kind
 
 HELD_KEYS = {
@@ -44,20 +45,17 @@ def held_by_province(provinces: Sequence[str], years: Sequence[int]) -> dict[str
     out: dict[str, Counter] = {p: Counter() for p in provinces}
     if not provinces or not years:
         return out
-    any_year = Q(pk__in=[])
-    for year in years:
-        any_year |= happened_in(year)
     annotations: dict[str, Any] = {}
     for year in years:
         annotations[f"n_{year}"] = Count("id", filter=happened_in(year))
         annotations[f"slots_{year}"] = Sum("slots", filter=happened_in(year))
     rows = (
-        Match.objects.filter(any_year, request__organisation__province__in=list(provinces))
-        .values("request__organisation__province", "offer__kind")
+        Match.objects.filter(any_of(happened_in(y) for y in years), school__province__in=list(provinces))
+        .values("school__province", "offer__kind")
         .annotate(**annotations)
     )
     for row in rows:
-        figures = out[row["request__organisation__province"]]
+        figures = out[row["school__province"]]
         kind = row["offer__kind"]
         for year in years:
             # An internship match holds several places; every other kind counts its activities.

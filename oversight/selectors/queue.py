@@ -16,8 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 
 from matching.matcher import DEFAULT_MAX_TRAVEL_KM, best_offers
 from matching.models import Offer, Request
@@ -26,11 +29,18 @@ from taxonomy.levels import LEVEL_BIT
 
 PAGE_SIZE = 20
 CANDIDATES_PER_REQUEST = 3
+# How long the queue shows the candidates it found for a request: finding them loads and scores
+# the offers in reach (about half a second a page on national data), and a coordinator pages
+# back and forth. An edited request gets new ones at once; the pair page re-checks every rule.
+CANDIDATES_CACHE_SECONDS = 120
 KM_PER_DEGREE = 111.0
 MARGIN_KM = 1.0
 # For boxes whose size comes from a column: the cosine of 60°, smaller than at any Dutch
 # latitude plus any sensible travel distance, so the box is never too narrow.
 _COS_BOUND = 0.5
+
+
+logger = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,24 @@ def _prefilter(request: Request) -> Q:
     return condition & _reach(request)
 
 
+def _offer_superset(requests: Sequence[Request]) -> QuerySet[Offer]:
+    """Open offers of verified companies with free capacity that could suit one of `requests`."""
+    condition = Q()
+    for request in requests:
+        condition |= _prefilter(request)
+    # The same bounds once more outside the OR, where the (status, kind, available_until) index
+    # can use them.
+    return Offer.objects.filter(
+        condition,
+        status=Offer.Status.OPEN,
+        kind__in={r.kind for r in requests},
+        available_until__gte=min(r.wanted_from for r in requests),
+        available_from__lte=max(r.wanted_until for r in requests),
+        organisation__verified_at__isnull=False,
+        committed__lt=F("capacity"),
+    )
+
+
 def candidate_offers(
     requests: Sequence[Request],
     *,
@@ -113,21 +141,12 @@ def candidate_offers(
     requests = list(requests)
     if not requests:
         return {}
-    condition = Q()
-    for request in requests:
-        condition |= _prefilter(request)
-    # The same bounds once more outside the OR, where the (status, kind, available_until) index
-    # can use them.
-    offer_rows = Offer.objects.filter(
-        condition,
-        status=Offer.Status.OPEN,
-        kind__in={r.kind for r in requests},
-        available_until__gte=min(r.wanted_from for r in requests),
-        available_from__lte=max(r.wanted_until for r in requests),
-        organisation__verified_at__isnull=False,
-        committed__lt=F("capacity"),
-    )
-    found = best_offers(offer_rows, requests, per_request=per_request, extra_slots=extra_slots)
+    offer_rows = _offer_superset(requests)
+    return _with_rows(best_offers(offer_rows, requests, per_request=per_request, extra_slots=extra_slots))
+
+
+def _with_rows(found: dict[int, list[tuple[int, dict[str, Any]]]]) -> dict[int, list[Candidate]]:
+    """Candidates with their offer rows (one query); offers deleted since are left out."""
     rows = Offer.objects.select_related("organisation").in_bulk(
         {offer_pk for pairs in found.values() for offer_pk, _ in pairs}
     )
@@ -135,6 +154,38 @@ def candidate_offers(
         request_pk: [
             Candidate(offer=rows[offer_pk], score=explanation["score"], explanation=explanation)
             for offer_pk, explanation in pairs
+            if offer_pk in rows
         ]
         for request_pk, pairs in found.items()
     }
+
+
+def _candidates_key(request: Request) -> str:
+    return (
+        f"queue-candidates:{request.pk}:{request.updated_at.isoformat()}:{timezone.localdate().isoformat()}"
+    )
+
+
+def queue_candidates(requests: Sequence[Request]) -> dict[int, list[Candidate]]:
+    """`candidate_offers` of a queue page, remembered per request for CANDIDATES_CACHE_SECONDS:
+    only the requests not seen recently are scored (a fixed number of queries either way)."""
+    requests = list(requests)
+    keys = {_candidates_key(r): r for r in requests}
+    try:
+        remembered = cache.get_many(list(keys))
+    except Exception:  # the cache is down: find them all, as if there were none
+        logger.warning("queue_candidates.cache_unavailable", exc_info=True)
+        remembered = {}
+    found = {keys[key].pk: pairs for key, pairs in remembered.items()}
+    missing = [r for key, r in keys.items() if key not in remembered]
+    if missing:
+        offer_rows = _offer_superset(missing)
+        fresh = best_offers(offer_rows, missing, per_request=CANDIDATES_PER_REQUEST)
+        found.update(fresh)
+        try:
+            cache.set_many(
+                {_candidates_key(r): fresh.get(r.pk, []) for r in missing}, CANDIDATES_CACHE_SECONDS
+            )
+        except Exception:
+            logger.warning("queue_candidates.cache_write_failed", exc_info=True)
+    return _with_rows(found)

@@ -1,6 +1,6 @@
 """The coordinator dashboard (/coordinator/) and the monitor (/coordinator/monitor/).
 
-Figures come from oversight.selectors.kpis for the chosen scope — never wider than the person's
+Figures come from oversight.selectors.kpis for the chosen scope (oversight.selectors.scope) — never wider than the person's
 provinces (landsdelen they cover completely, the country for platform admins)."""
 
 from __future__ import annotations
@@ -24,18 +24,17 @@ from oversight.access import coordinator_required
 from oversight.charts import Chart, bar_chart, line_chart
 from oversight.schoolyear import school_year_label
 from oversight.selectors.conduct import conduct_reports_for_coordinator
-from oversight.selectors.kpis import (
+from oversight.selectors.kpis import dashboard_figures, monitor_figures
+from oversight.selectors.outcomes import matches_to_settle
+from oversight.selectors.scope import (
     MINE,
     Scope,
     ScopeError,
-    dashboard_figures,
-    monitor_figures,
     monitor_regions,
     scope_options,
     scope_resolve,
     year_choices,
 )
-from oversight.selectors.outcomes import matches_to_settle
 from taxonomy.regions import Province
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from matching import rules
 from matching.models import Match, Request
+from matching.pagination import LargeListPaginator
 from matching.presenters import match_why, why_this_match
 from matching.selectors import offers_visible_to
 from oversight.access import coordinator_required, scope_provinces
@@ -145,8 +145,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind", ""),
         level=filters.get("level", ""),
     )
-    page = Paginator(rows, queue_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    found = queue_selectors.candidate_offers(page.object_list)
+    page = LargeListPaginator(rows, queue_selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    found = queue_selectors.queue_candidates(page.object_list)
     items = [{"request": r, "candidates": _with_why(found.get(r.pk, []))} for r in page.object_list]
     query = urlencode({k: v for k, v in filters.items() if v})
     return render(

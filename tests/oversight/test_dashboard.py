@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from oversight.models import PlacementRecord
 from oversight.schoolyear import school_year_of
-from oversight.selectors.kpis import dashboard_figures, gender_cells, monitor_figures, monitor_regions
+from oversight.selectors.kpis import dashboard_figures, gender_cells, monitor_figures
+from oversight.selectors.scope import monitor_regions
 from tests.oversight.kpi_data import build, day, match, moment, offer, request
 
 pytestmark = pytest.mark.django_db

@@ -160,3 +160,20 @@ def test_only_coordinators_see_the_queue(client, cast):
     assert client.get("/coordinator/queue/").status_code == 403
     client.logout()
     assert client.get("/coordinator/queue/").status_code == 302
+
+
+def test_queue_candidates_are_remembered_until_the_request_changes(cast, near, django_assert_num_queries):
+    from oversight.selectors.queue import queue_candidates
+
+    org, hr = near
+    wanted = open_request(cast.school, cast.teacher)
+    first = open_offer(org, hr, title="first")
+    assert [c.offer.pk for c in queue_candidates([wanted])[wanted.pk]] == [first.pk]
+
+    second = open_offer(org, hr, title="second")
+    with django_assert_num_queries(1):  # only the offer rows: the candidates are remembered
+        assert [c.offer.pk for c in queue_candidates([wanted])[wanted.pk]] == [first.pk]
+    wanted.title = "Edited"
+    wanted.save()
+    found = {c.offer.pk for c in queue_candidates([wanted])[wanted.pk]}
+    assert found == {first.pk, second.pk}

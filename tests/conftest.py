@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Organisation, User
-from tests.factories import (
+from tests.accounts.factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,

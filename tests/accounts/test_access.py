@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts import access
 from matching.services import matches
 from matching.services.requests import request_create
-from tests.factories import MembershipFactory, make_api_token
+from tests.accounts.factories import MembershipFactory, make_api_token
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from matching.models import Offer, Request
 from matching.services.offers import offer_create, offer_publish
 from matching.services.requests import request_create, request_publish
-from tests.factories import make_api_token
+from tests.accounts.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from matching.services import matches
 from matching.services.digests import coordinator_digests_send
 from notifications.models import Notification
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,8 @@ from matching.services import copies, listings, matches, offers, placements
 from matching.services.documents import attachment_add
 from notifications.models import Notification
 from oversight.selectors.kpis import teachers_reached
-from tests.factories import MembershipFactory, docx_upload, exe_upload, odt_upload, pdf_upload
+from tests.accounts.factories import MembershipFactory
+from tests.matching.factories import OfferFactory, docx_upload, exe_upload, odt_upload, pdf_upload
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db
@@ -361,35 +362,15 @@ def test_rollover_copies_last_years_closed_listings_and_reports_clashes(cast):
     today = date.today()
     first_of_year = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
     last_year = first_of_year.replace(year=first_of_year.year - 1)
-    kept = Offer.objects.create(
+    last_years = {
+        "available_from": last_year + timedelta(days=40),
+        "available_until": last_year + timedelta(days=200),
+    }
+    kept = OfferFactory(organisation=cast.company, title="Gastles vorig jaar", status="closed", **last_years)
+    OfferFactory(organisation=cast.company, title="Bedrijfsbezoek", status="closed", **last_years)
+    OfferFactory(
         organisation=cast.company,
-        kind="guest_lesson",
-        title="Gastles vorig jaar",
-        levels=["havo"],
-        levels_mask=1,
-        capacity=1,
-        status="closed",
-        available_from=last_year + timedelta(days=40),
-        available_until=last_year + timedelta(days=200),
-    )
-    Offer.objects.create(
-        organisation=cast.company,
-        kind="guest_lesson",
         title="Bedrijfsbezoek",
-        levels=["havo"],
-        levels_mask=1,
-        capacity=1,
-        status="closed",
-        available_from=last_year + timedelta(days=40),
-        available_until=last_year + timedelta(days=200),
-    )
-    Offer.objects.create(
-        organisation=cast.company,
-        kind="guest_lesson",
-        title="Bedrijfsbezoek",
-        levels=["havo"],
-        levels_mask=1,
-        capacity=1,
         status="draft",
         available_from=first_of_year + timedelta(days=40),
         available_until=first_of_year + timedelta(days=200),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from matching.matcher import runs
 from matching.models import Match, MatchingRun, Offer, Request
 from matching.services import matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from matching.models import Offer, Request
 from matching.services.offers import offer_close
 from matching.services.requests import request_create
 from taxonomy.places import haversine_km
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db

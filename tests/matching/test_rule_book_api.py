@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEntry, Organisation
 from matching.models import BlockedPair, Match, Offer, Request
 from matching.services import listings, matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from accounts import services as accounts
 from accounts.models import AuditEntry
 from notifications.models import Delivery, Notification
 from notifications.services import sweep
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

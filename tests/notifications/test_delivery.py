@@ -207,7 +207,7 @@ def test_broker_down_at_commit_then_sweep_sends_exactly_once(cast, broker_down, 
 
 @pytest.mark.django_db
 def test_a_batch_shares_one_smtp_connection_and_one_bad_mail_does_not_stop_the_rest(cast, send):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     people = [UserFactory(email=f"person{i}@example.nl") for i in range(5)]
     send(*people)  # on-commit is not run here: the rows wait, as if the broker were slow

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.models import Delivery, Notification, Preference
 from notifications.services import preference_set, send_daily_digests
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

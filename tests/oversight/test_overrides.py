@@ -9,7 +9,7 @@ from accounts.models import AuditEntry
 from matching.models import BlockedPair, Match, MatchingRun, Offer
 from matching.services import matches
 from notifications.models import Notification
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from matching import engine, matcher
 from matching.models import Offer, Request
 from matching.services import matches
 from oversight.selectors.queue import candidate_offers
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -28,8 +28,9 @@ from notifications.services import notify
 from oversight.models import ConductReport, PlacementRecord
 from oversight.services.conduct import conduct_report_create
 from oversight.services.placements import placement_record_set
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.conftest import Cast
-from tests.factories import MembershipFactory, OrganisationFactory, pdf_upload
+from tests.matching.factories import pdf_upload
 from tests.matching.helpers import LATER, SOON, open_offer, open_request, weekday_after
 
 

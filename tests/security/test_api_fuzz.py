@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from matching.models import Match, Offer, Request
 from notifications.models import Notification
-from tests.factories import UserFactory, make_api_token
+from tests.accounts.factories import UserFactory, make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -38,7 +38,7 @@ from accounts.models import ApiToken, Invitation, JoinRequest, Membership, Organ
 from matching.models import Attachment, Match, MatchMessage, Offer, Placement, Request, TeacherReflection
 from notifications.models import Notification
 from oversight.models import ConductReport, PlacementRecord
-from tests.factories import make_api_token
+from tests.accounts.factories import make_api_token
 from tests.matching.helpers import LATER, SOON, weekday_after
 from tests.security.scenario import Scenario, build_scenario
 
@@ -2030,7 +2030,7 @@ def test_conduct_report_cannot_name_another_schools_match(client, scenario):
 @pytest.fixture
 def coordinator_without_2fa(scenario):
     from accounts.models import CoordinatorRegion
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory(email="zonder2fa@oost.nl")
     CoordinatorRegion.objects.create(user=user, province="overijssel")
@@ -2067,7 +2067,7 @@ def test_coordinator_without_two_factor_gets_403_from_the_api(scenario, coordina
 
 
 def test_coordinator_with_two_factor_is_let_through(client, scenario):
-    """The control: the cast's coordinators have TOTP (tests.factories.make_coordinator)."""
+    """The control: the cast's coordinators have TOTP (tests.accounts.factories.make_coordinator)."""
     client.force_login(scenario.cast.coordinator)
     assert client.get("/coordinator/").status_code == 200
 

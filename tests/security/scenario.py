@@ -1,4 +1,4 @@
-"""One of every object, on top of the `cast`, for the authorization matrix (issue 8).
+"""One of every object, on top of the `cast`, for the authorisation matrix (tests/security/matrix/).
 
 Every object is made through the services, as the app makes it. Titles and names are distinct
 words, so a list, a CSV or a search result that shows an object it should not is caught by a

@@ -95,6 +95,23 @@ def _isolation(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def broker_down(settings: object) -> Iterator[None]:
+    """Celery as in production (not eager) with its broker on a closed port."""
+    from config.celery_app import app
+
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # type: ignore[attr-defined]
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    app.conf.task_always_eager, app.conf.broker_url = previous
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @dataclass
 class Cast:
     school: Organisation
@@ -141,6 +158,13 @@ def build_cast() -> Cast:
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
+
+
+@pytest.fixture
+def near(cast: Cast) -> tuple[Organisation, User]:
+    """A company in Zwolle next to the cast's school (so a pair with it is feasible), and its HR admin."""
+    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
+    return org, MembershipFactory(organisation=org, is_admin=True, user__email="hr@zwolle.nl").user
 
 
 @pytest.fixture

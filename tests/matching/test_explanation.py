@@ -14,12 +14,6 @@ from tests.matching.helpers import open_offer, open_request
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def near(cast):
-    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    return org, MembershipFactory(organisation=org, is_admin=True).user
-
-
 def why(client, user, match) -> str:
     client.force_login(user)
     html = client.get(f"/matches/{match.pk}/").content.decode()

@@ -19,14 +19,6 @@ from tests.matching.helpers import LATER, open_offer, open_request
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def near(cast):
-    """A company in Zwolle, next to the school."""
-    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    hr = MembershipFactory(organisation=org, is_admin=True, user__email="hr@zwolle.nl").user
-    return org, hr
-
-
 def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200

@@ -7,13 +7,14 @@ does not matter.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 from rest_framework.test import APIClient
 
-from tests.security.matrix.dsl import LOGIN, Check, Expected
+from tests.security.matrix.dsl import LOGIN, ROLES, Check, Expected
 from tests.security.matrix.visibility import NEVER_SEES, SCOPED_NEVER_SEES
 from tests.security.scenario import Scenario
 
@@ -24,14 +25,25 @@ def user_of(s: Scenario, role: str) -> AbstractBaseUser | None:
     return None if role == "anonymous" else getattr(s.cast, role)
 
 
-def client_for(s: Scenario, role: str, *, for_api: bool) -> Client:
+def sign_in(s: Scenario) -> dict[str, str]:
+    """A session per role (the session cookie's value), made once for a module of tests."""
+    sessions = {}
+    for role in ROLES:
+        user = user_of(s, role)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
+def client_for(role: str, sessions: dict[str, str], *, for_api: bool) -> Client:
     # Session login for the API too, so the coordinators' two-factor middleware sees the
     # person exactly as it does in production (force_authenticate would bypass it).
     client: Client = APIClient() if for_api else Client()
     client.cookies["django_language"] = "en"
-    user = user_of(s, role)
-    if user is not None:
-        client.force_login(user)
+    if role in sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     return client
 
 
@@ -94,11 +106,13 @@ def _compare(check: Check, role: str, label: str, response, s: Scenario) -> list
     return problems
 
 
-def run_route(s: Scenario, role: str, name: str, checks: list[Check]) -> tuple[list[str], int]:
+def run_route(
+    s: Scenario, sessions: dict[str, str], role: str, name: str, checks: list[Check]
+) -> tuple[list[str], int]:
     """Every check of one route for one role; returns the mismatches and the number of requests."""
     problems: list[str] = []
     count = 0
-    clients: dict[bool, Client] = {}  # signed in once per test, outside the savepoints
+    clients: dict[bool, Client] = {}
     for check in checks:
         for target in targets_of(name, check, s):
             count += 1
@@ -108,7 +122,7 @@ def run_route(s: Scenario, role: str, name: str, checks: list[Check]) -> tuple[l
             guard = check.keeps is not None and (expected in REFUSED or role in keeps_for)
             for_api = target.startswith("/api/")
             if for_api not in clients:
-                clients[for_api] = client_for(s, role, for_api=for_api)
+                clients[for_api] = client_for(role, sessions, for_api=for_api)
             with transaction.atomic():
                 before = check.keeps(s) if guard else None
                 try:

@@ -11,16 +11,23 @@ import pytest
 from tests.security.matrix import ROWS
 from tests.security.matrix.dsl import ROLES
 from tests.security.matrix.routes import row_problems
-from tests.security.matrix.runner import run_route
+from tests.security.matrix.runner import run_route, sign_in
 
 pytestmark = pytest.mark.django_db
 
 CASES = [(name, role) for name in ROWS for role in ROLES]
 
 
+@pytest.fixture(scope="module")
+def sessions(shared_scenario, django_db_blocker) -> dict[str, str]:
+    """Each role signs in once, in the shared scenario (as a person would, not once per page)."""
+    with django_db_blocker.unblock():
+        return sign_in(shared_scenario)
+
+
 @pytest.mark.parametrize(("route", "role"), CASES, ids=[f"{name}[{role}]" for name, role in CASES])
-def test_route_as_role(shared_scenario, quiet_refusals, route, role):
-    problems, count = run_route(shared_scenario, role, route, ROWS[route])
+def test_route_as_role(shared_scenario, sessions, quiet_refusals, route, role):
+    problems, count = run_route(shared_scenario, sessions, role, route, ROWS[route])
     assert count >= len(ROWS[route])
     assert not problems, f"{len(problems)} of {count} requests to {route} as {role}:\n" + "\n".join(problems)
 

@@ -172,7 +172,7 @@ def pages(scratch: str | None, matches: int, runs: int) -> None:
     from matching.models import Match
     from oversight.schoolyear import happened_in, school_year_of
     from oversight.selectors.impact import organisation_impact
-    from tests.factories import make_coordinator
+    from tests.accounts.factories import make_coordinator
 
     if scratch:
         call_command("migrate", verbosity=0)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from accounts.models import Organisation, User
-from tests.factories import (
+from tests.accounts.factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
@@ -59,27 +62,54 @@ def _clear_cache() -> None:
 _ATTACHMENT_DIR = tempfile.mkdtemp(prefix="tp-attachments-")
 
 
-@pytest.fixture(autouse=True)
-def _isolation(request: pytest.FixtureRequest, settings: object) -> None:
-    """Fresh cache (rate limits!) and in-process Celery, unless a test asks for the real worker."""
+@contextmanager
+def isolated(*, eager: bool = True) -> Iterator[None]:
+    """Fresh cache (rate limits!), fast password hashing, uploads in a throw-away directory (never
+    in the working tree) and in-process Celery unless `eager=False` (the real worker)."""
+    from config.celery_app import app
+
     _clear_cache()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-    # Uploaded documents go to a throw-away directory, never into the working tree.
-    settings.STORAGES = {  # type: ignore[attr-defined]
-        **settings.STORAGES,  # type: ignore[attr-defined]
+    storages = {
+        **settings.STORAGES,
         "attachments": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": _ATTACHMENT_DIR},
         },
     }
-    from config.celery_app import app
-
-    eager = "worker" not in request.keywords
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
-    settings.CELERY_TASK_ALWAYS_EAGER = eager  # type: ignore[attr-defined]
+    try:
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            STORAGES=storages,
+            CELERY_TASK_ALWAYS_EAGER=eager,
+        ):
+            yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    with isolated(eager="worker" not in request.keywords):
+        yield
+
+
+@pytest.fixture
+def broker_down(settings: object) -> Iterator[None]:
+    """Celery as in production (not eager) with its broker on a closed port."""
+    from config.celery_app import app
+
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # type: ignore[attr-defined]
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.amqp._producer_pool = None
     yield
-    app.conf.task_always_eager = previous
+    app.conf.task_always_eager, app.conf.broker_url = previous
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @dataclass
@@ -97,8 +127,8 @@ class Cast:
     platform_admin: User
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
+    """The personas (module docstring), made in the database."""
     school = OrganisationFactory(kind="school", name="Thomas a Kempis College", at="Zwolle")
     other_school = OrganisationFactory(kind="school", name="Stedelijk Lyceum", at=("Enschede", "overijssel"))
     company = OrganisationFactory(
@@ -123,6 +153,18 @@ def cast(db: None) -> Cast:
         stranger=UserFactory(email="stranger@example.nl"),
         platform_admin=make_platform_admin(email="root@example.nl"),
     )
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture
+def near(cast: Cast) -> tuple[Organisation, User]:
+    """A company in Zwolle next to the cast's school (so a pair with it is feasible), and its HR admin."""
+    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
+    return org, MembershipFactory(organisation=org, is_admin=True, user__email="hr@zwolle.nl").user
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from accounts import access
 from matching.models import Request
 from matching.services import matches
 from matching.services.listings import listing_create
-from tests.factories import MembershipFactory, make_api_token
+from tests.accounts.factories import MembershipFactory, make_api_token
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core import mail
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry, Invitation, Membership, Organisation
-from tests.factories import make_api_token
+from tests.accounts.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 

@@ -25,12 +25,10 @@ from matching.models import Feedback, Match, MatchMessage, Offer, Request
 from matching.services import matches, outcomes
 from matching.services.messages import match_message_post
 from notifications.models import Delivery, Notification, Preference
-from tests.factories import MembershipFactory, UserFactory, make_api_token
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct-horse-battery-9"  # tests/factories.py
 
 
 @pytest.fixture

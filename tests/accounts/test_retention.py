@@ -14,7 +14,7 @@ from matching.services.outcomes import match_feedback
 from oversight.models import ConductReport
 from oversight.services.conduct import conduct_report_create, conduct_report_handle
 from taxonomy.holidays import school_year_of
-from tests.factories import held_match
+from tests.matching.factories import held_match
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

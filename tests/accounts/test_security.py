@@ -18,11 +18,10 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import AuditEntry, User
 from accounts.services.memberships import membership_set_admin
-from tests.factories import make_api_token
+from tests.accounts.factories import PASSWORD, make_api_token
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery-9"  # tests/factories.py
 LOGIN = "/accounts/login/"
 
 

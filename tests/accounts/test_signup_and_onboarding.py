@@ -63,7 +63,7 @@ def test_sign_up_verify_email_and_create_school(client):
 
 
 def test_brin_and_kvk_are_validated_with_clear_messages(client, django_user_model):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory()
     client.force_login(user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from tests.factories import make_api_token
+from tests.accounts.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 

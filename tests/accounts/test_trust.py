@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry, Organisation
-from tests.factories import UserFactory, make_coordinator
+from tests.accounts.factories import UserFactory, make_coordinator
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from catalogue.models import CalendarFeed
 from catalogue.services import calendar_feed_create
 from matching.models import Match
+from tests.matching.factories import MatchFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def _events(response) -> dict[str, dict]:
 def activity(cast):
     offer = open_offer(cast.company, cast.hr)
     request = open_request(cast.school, cast.teacher)
-    return Match.objects.create(
+    return MatchFactory(
         offer=offer,
         request=request,
         status="confirmed",

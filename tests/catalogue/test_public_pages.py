@@ -8,9 +8,10 @@ import pytest
 from django.test import Client
 
 from accounts.models import Organisation
-from matching.models import Match, Offer
+from matching.models import Offer
 from matching.services import listings
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
+from tests.matching.factories import MatchFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_organisation_profile_counts_only_activities_held(world, cast):
     offer = world["offers"]["hengelo"]
     request = open_request(cast.school, cast.teacher)
     for status in ("completed", "evaluated", "confirmed"):
-        Match.objects.create(offer=offer, request=request, status=status)
+        MatchFactory(offer=offer, request=request, status=status)
     response = Client().get(f"/organisaties/{world['hengelo'].pk}/")
     html = response.content.decode()
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from catalogue.alerts import alerts_check
 from catalogue.models import SavedSearch, SavedSearchHit
 from catalogue.services import saved_search_create
 from notifications.models import Delivery, Notification, Preference
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory, make_platform_admin
+from tests.accounts.factories import UserFactory, make_platform_admin
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ import pytest
 from catalogue.models import SavedSearch
 from matching.models import Offer
 from matching.services import listings
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.e2e.conftest import axe, nl, no_problems, shot
 from tests.e2e.test_journeys import company_with_offer, follow, label, sign_up, window
-from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,10 @@ import pytest
 from matching.models import Match
 from matching.services.outcomes import match_feedback
 from oversight.schoolyear import school_year_of
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.e2e.conftest import OUTPUT, axe, nl, no_problems, shot
 from tests.e2e.test_journeys import coordinator_oost, follow, label, log_in, tool, totp_code
-from tests.factories import MembershipFactory, OrganisationFactory, held_match
+from tests.matching.factories import held_match
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -11,9 +11,9 @@ from django.utils import translation
 from matching.models import Match, Offer, Request
 from matching.services import listings
 from matching.services import matches as match_services
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.e2e.conftest import PASSWORD, axe, nl
 from tests.e2e.test_journeys import follow, label, log_in, window
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -32,8 +32,8 @@ from matching.models import Match, Offer, Request
 from matching.services import listings
 from matching.services import matches as match_services
 from matching.tasks import sweep_matches
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, make_coordinator
 from tests.e2e.conftest import PASSWORD, axe, confirmation_path, nl, no_problems, shot
-from tests.factories import MembershipFactory, OrganisationFactory, make_coordinator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -551,7 +551,7 @@ def coordinator_oost() -> User:
     from allauth.mfa.totp.internal.auth import TOTP
 
     from accounts.models import CoordinatorRegion
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory(email="coordinator@oost.nl", name="Jet Coordinator", password=PASSWORD)
     for province in ("overijssel", "gelderland"):

@@ -10,9 +10,9 @@ import pytest
 from accounts.models import Organisation
 from matching.models import Match, Offer, Request
 from matching.services import listings
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.e2e.conftest import PASSWORD, axe, nl, no_problems, shot
 from tests.e2e.test_journeys import follow, label, log_in, window
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,23 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from config.celery_app import app
 from matching.models import MatchingRun
 from oversight.services.actions import matcher_run_for_region
-
-
-@pytest.fixture
-def broker_down(settings):
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    app.conf.task_always_eager, app.conf.broker_url = previous
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)

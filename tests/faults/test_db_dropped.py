@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 
 from matching.models import Match, MatchingRun, Offer, Request
 from notifications.models import Notification
-from tests.factories import make_api_token
+from tests.accounts.factories import make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.timeout(60)]

@@ -22,7 +22,7 @@ from matching.models import Match, MatchingRun
 from matching.tasks import sweep_runs
 from notifications.models import Delivery
 from notifications.tasks import sweep_task
-from tests.factories import MembershipFactory, OrganisationFactory, make_api_token
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, make_api_token
 from tests.smtp import free_port, smtp_server
 from tests.workers import running_workers, start_worker, wait_for
 

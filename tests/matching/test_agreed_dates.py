@@ -16,7 +16,7 @@ from matching.services.outcome_links import outcome_token
 from notifications.ics import activity_invitation, parse_first_event
 from notifications.models import Notification
 from taxonomy.holidays import holiday_on
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, days_pass, open_offer, open_request, weekday_after
 
 pytestmark = pytest.mark.django_db

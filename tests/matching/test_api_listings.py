@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from matching.models import Offer, Request
 from matching.services.listings import listing_create, listing_publish
-from tests.factories import make_api_token
+from tests.accounts.factories import make_api_token
 
 pytestmark = pytest.mark.django_db
 

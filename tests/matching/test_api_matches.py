@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from matching.models import Match
 from matching.services import matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 
 from matching.models import Match, Offer, Request
 from matching.services import matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

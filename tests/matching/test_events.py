@@ -7,7 +7,7 @@ from matching.matcher import runs
 from matching.services import deadlines, matches, outcomes
 from notifications.ics import parse_first_event
 from notifications.models import Notification
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request, weekday_after
 
 pytestmark = pytest.mark.django_db

@@ -8,16 +8,10 @@ import pytest
 from django.utils import timezone
 
 from matching.services import matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def near(cast):
-    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    return org, MembershipFactory(organisation=org, is_admin=True).user
 
 
 def why(client, user, match) -> str:

@@ -19,7 +19,15 @@ from matching.services import copies, listings, matches, placements
 from matching.services.documents import attachment_add
 from notifications.models import Notification
 from oversight.selectors.kpis import teachers_reached
-from tests.factories import MembershipFactory, docx_upload, exe_upload, odt_upload, pdf_upload
+from tests.accounts.factories import MembershipFactory
+from tests.matching.factories import (
+    OfferFactory,
+    confirmed_match,
+    docx_upload,
+    exe_upload,
+    odt_upload,
+    pdf_upload,
+)
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +37,6 @@ def api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(user)
     return client
-
-
-def confirmed(offer, request, slots: int = 1):
-    match = matches.match_propose(offer=offer, request=request, slots=slots)
-    school_person = request.organisation.memberships.first().user
-    company_person = offer.organisation.memberships.first().user
-    matches.match_accept(match=match, by=school_person)
-    return matches.match_accept(match=match, by=company_person)
 
 
 # --- guest lessons and visits -----------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_practicalities_show_on_the_match_page(client, cast):
         public_transport=True,
     )
     request = open_request(cast.school, cast.teacher, group_size=28, group_count=1, school_provides="Beamer")
-    match = confirmed(offer, request)
+    match = confirmed_match(offer, request)
     client.force_login(cast.teacher)
     page = client.get(f"/matches/{match.pk}/").content.decode()
     for text in ("Robotarm en laptops", "Beamer", "90 minutes", "28 pupils", "reachable by public transport"):
@@ -89,7 +89,7 @@ def test_confirmation_email_carries_practicalities_and_one_contact_each(
     offer = open_offer(cast.company, cast.hr, guest_brings="Robotarm", contact_person=second)
     request = open_request(cast.school, cast.teacher, school_provides="Lokaal met beamer")
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed(offer, request)
+        confirmed_match(offer, request)
     mails = [m for m in mailoutbox if "Robotarm" in m.body]
     assert mails, [m.subject for m in mailoutbox]
     body = mails[0].body
@@ -140,7 +140,7 @@ def test_the_other_side_sees_exactly_one_contact_person_after_confirmation(clien
 def test_changing_the_contact_person_tells_the_other_side(cast):
     colleague = MembershipFactory(organisation=cast.company, user__email="colleague@company.nl").user
     offer = open_offer(cast.company, cast.hr)
-    confirmed(offer, open_request(cast.school, cast.teacher))
+    confirmed_match(offer, open_request(cast.school, cast.teacher))
     listings.listing_update(offer, by=cast.hr, contact_person=colleague)
     told = Notification.objects.filter(event="match.contact_changed")
     assert {n.recipient for n in told} == {cast.teacher, cast.school_admin}
@@ -198,7 +198,7 @@ def test_three_places_three_periods_and_no_fourth(cast):
         cast.company, cast.hr, kind="internship", levels=["mbo-3"], contract_type="bol", capacity=3
     )
     request = open_request(cast.school, cast.teacher, kind="internship", levels=["mbo-3"], slots=3)
-    match = confirmed(offer, request, slots=3)
+    match = confirmed_match(offer, request, slots=3)
     for i in range(3):
         placements.placement_add(
             match=match,
@@ -228,7 +228,9 @@ def test_three_places_three_periods_and_no_fourth(cast):
 @pytest.fixture
 def internship_match(cast):
     offer = open_offer(cast.company, cast.hr, kind="internship", levels=["mbo-3"], contract_type="bol")
-    return confirmed(offer, open_request(cast.school, cast.teacher, kind="internship", levels=["mbo-3"]))
+    return confirmed_match(
+        offer, open_request(cast.school, cast.teacher, kind="internship", levels=["mbo-3"])
+    )
 
 
 def test_renamed_executable_and_large_pdf_are_refused_and_nothing_is_stored(cast, internship_match):
@@ -270,7 +272,7 @@ def test_docx_and_odt_are_accepted_from_their_content(cast, internship_match):
 
 
 def test_guest_lessons_take_no_documents(cast):
-    match = confirmed(open_offer(cast.company, cast.hr), open_request(cast.school, cast.teacher))
+    match = confirmed_match(open_offer(cast.company, cast.hr), open_request(cast.school, cast.teacher))
     with pytest.raises(ValidationError):
         attachment_add(match=match, by=cast.teacher, upload=pdf_upload())
 
@@ -305,7 +307,7 @@ def test_teacher_writes_a_reflection_that_the_monitor_counts(client, cast):
     request = open_request(
         cast.school, cast.teacher, kind="teacher_internship", teacher=cast.teacher, teacher_subject="ict"
     )
-    match = confirmed(offer, request)
+    match = confirmed_match(offer, request)
     with pytest.raises(Exception):  # noqa: B017 (only the participating teacher writes it)
         placements.reflection_write(match=match, by=cast.school_admin, text="Niet van mij")
     client.force_login(cast.teacher)
@@ -361,35 +363,15 @@ def test_rollover_copies_last_years_closed_listings_and_reports_clashes(cast):
     today = date.today()
     first_of_year = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
     last_year = first_of_year.replace(year=first_of_year.year - 1)
-    kept = Offer.objects.create(
+    last_years = {
+        "available_from": last_year + timedelta(days=40),
+        "available_until": last_year + timedelta(days=200),
+    }
+    kept = OfferFactory(organisation=cast.company, title="Gastles vorig jaar", status="closed", **last_years)
+    OfferFactory(organisation=cast.company, title="Bedrijfsbezoek", status="closed", **last_years)
+    OfferFactory(
         organisation=cast.company,
-        kind="guest_lesson",
-        title="Gastles vorig jaar",
-        levels=["havo"],
-        levels_mask=1,
-        capacity=1,
-        status="closed",
-        available_from=last_year + timedelta(days=40),
-        available_until=last_year + timedelta(days=200),
-    )
-    Offer.objects.create(
-        organisation=cast.company,
-        kind="guest_lesson",
         title="Bedrijfsbezoek",
-        levels=["havo"],
-        levels_mask=1,
-        capacity=1,
-        status="closed",
-        available_from=last_year + timedelta(days=40),
-        available_until=last_year + timedelta(days=200),
-    )
-    Offer.objects.create(
-        organisation=cast.company,
-        kind="guest_lesson",
-        title="Bedrijfsbezoek",
-        levels=["havo"],
-        levels_mask=1,
-        capacity=1,
         status="draft",
         available_from=first_of_year + timedelta(days=40),
         available_until=first_of_year + timedelta(days=200),

@@ -6,7 +6,7 @@ import pytest
 
 from matching.matcher import runs
 from matching.models import Match, MatchingRun
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

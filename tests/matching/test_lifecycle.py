@@ -7,18 +7,10 @@ from matching.matcher import runs
 from matching.models import Match, MatchingRun, Offer, Request
 from matching.rules import RulesBroken
 from matching.services import deadlines, matches, outcomes
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def near(cast):
-    """A company in Zwolle, next to the teacher's school, so the pair is feasible."""
-    company = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    hr = MembershipFactory(organisation=company, is_admin=True, user__email="hr@zwolle.nl").user
-    return company, hr
 
 
 def test_publishing_creates_a_proposal_with_an_explanation(cast, near, django_capture_on_commit_callbacks):

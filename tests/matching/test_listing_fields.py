@@ -26,7 +26,7 @@ from matching.services.listing_fields import (
     fields_for,
     public_fields,
 )
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

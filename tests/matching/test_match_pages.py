@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from matching.models import Match
 from matching.services import matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import SOON, open_offer, open_request, weekday_after
 
 pytestmark = pytest.mark.django_db
@@ -271,7 +271,7 @@ def test_list_queries_do_not_grow_with_the_matches(client, cast, company, django
 def test_confirmed_activity_downloads_as_a_calendar_file_for_its_people_only(cast, client):
     from matching.services import matches as match_services
     from notifications.ics import parse_first_event
-    from tests.factories import MembershipFactory, OrganisationFactory
+    from tests.accounts.factories import MembershipFactory, OrganisationFactory
     from tests.matching.helpers import open_offer, open_request
 
     company = OrganisationFactory(kind="company", at="Zwolle")

@@ -14,7 +14,7 @@ from matching.models import Match, MatchMessage
 from matching.services import matches
 from matching.services.messages import match_message_post
 from notifications.models import Notification
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

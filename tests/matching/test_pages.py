@@ -12,7 +12,7 @@ from django.urls import reverse
 from matching.models import Offer, Request
 from matching.services.listings import listing_close, listing_create
 from taxonomy.places import haversine_km
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db

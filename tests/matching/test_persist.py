@@ -12,7 +12,7 @@ from matching import engine, matcher
 from matching.models import Match, Offer, Request
 from matching.services import matches
 from notifications.models import Notification
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -13,31 +13,16 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry, Organisation
+from matching.engine import CODES
 from matching.models import BlockedPair, Match, Offer, Request
 from matching.services import listings, matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON, open_offer, open_request
 
 pytestmark = pytest.mark.django_db
 
-RULES = (
-    "kind",
-    "levels",
-    "subjects",
-    "distance",
-    "dates",
-    "status",
-    "verified",
-    "declined",
-    "blocked",
-    "live",
-    "crebo",
-    "vog",
-    "contract_type",
-    "group_size",
-    "sbb",
-    "capacity",
-)
+# The designed list of codes is pinned once, in tests/engine/test_rule_book.py.
+RULES = CODES
 
 
 @dataclass
@@ -46,12 +31,6 @@ class Pair:
     request: Request
     hr: object  # a member of the offer's company
     slots: int = 1
-
-
-@pytest.fixture
-def near(cast):
-    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    return org, MembershipFactory(organisation=org, is_admin=True).user
 
 
 @pytest.fixture

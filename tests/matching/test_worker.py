@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from matching.models import Match, MatchingRun
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 from tests.workers import start_worker, stop
 

@@ -10,7 +10,7 @@ from accounts.services.invitations import invitation_create
 from accounts.services.organisations import organisation_reject, organisation_verify
 from notifications.delivery import sweep
 from notifications.models import Delivery, Notification
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -168,22 +168,6 @@ def test_real_smtp_round_trip(cast, send, settings, django_capture_on_commit_cal
     assert Delivery.objects.get().status == Delivery.Status.SENT
 
 
-@pytest.fixture
-def broker_down(settings):
-    """Celery as in production (not eager) with its broker on a closed port."""
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    app.conf.task_always_eager, app.conf.broker_url = previous
-    settings.CELERY_TASK_ALWAYS_EAGER = previous[0]
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.timeout(60)
 def test_broker_down_at_commit_then_sweep_sends_exactly_once(cast, broker_down, send, caplog):
@@ -208,7 +192,7 @@ def test_broker_down_at_commit_then_sweep_sends_exactly_once(cast, broker_down, 
 
 @pytest.mark.django_db
 def test_a_batch_shares_one_smtp_connection_and_one_bad_mail_does_not_stop_the_rest(cast, send):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     people = [UserFactory(email=f"person{i}@example.nl") for i in range(5)]
     send(*people)  # on-commit is not run here: the rows wait, as if the broker were slow

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from notifications.delivery import send_daily_digests
 from notifications.inbox import preference_set
 from notifications.models import Delivery, Notification, Preference
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

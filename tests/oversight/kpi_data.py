@@ -1,6 +1,6 @@
 """A small world with explicit dates for the dashboard figures, and the values computed by hand.
 
-Rows are written with the ORM (not the services) so that every timestamp — published, created,
+Rows are written by the factories (not the services) so that every timestamp — published, created,
 confirmed — can be set to a chosen day of the school year starting in August of `year`.
 """
 
@@ -14,9 +14,8 @@ from django.utils import timezone
 from accounts.models import Organisation
 from matching.models import Match, Offer, Request
 from oversight.models import PlacementRecord
-from taxonomy.levels import levels_mask
-from taxonomy.subjects import subjects_mask
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.matching.factories import MatchFactory, OfferFactory, RequestFactory
 
 
 def day(year: int, month: int, dom: int = 1) -> date:
@@ -30,41 +29,30 @@ def moment(year: int, month: int, dom: int = 1) -> datetime:
 
 def offer(org: Organisation, year: int, **over: object) -> Offer:
     data: dict = {
-        "kind": "guest_lesson",
         "title": "Aanbod",
-        "levels": ["havo", "vwo"],
-        "subjects": ["ict"],
         "capacity": 5,
-        "status": "open",
+        "max_travel_km": None,
         "published_at": moment(year, 8, 15),
         "available_from": day(year, 9, 1),
         "available_until": day(year, 6, 30),
-    } | over
-    data["levels_mask"] = levels_mask(data["levels"])
-    data["subjects_mask"] = subjects_mask(data["subjects"])
-    return Offer.objects.create(organisation=org, **data)
+    }
+    return OfferFactory(organisation=org, **(data | over))
 
 
 def request(org: Organisation, year: int, **over: object) -> Request:
     data: dict = {
-        "kind": "guest_lesson",
         "title": "Vraag",
-        "levels": ["havo"],
-        "subjects": [],
-        "slots": 1,
         "status": "fulfilled",
         "published_at": moment(year, 9, 1),
         "created_at": moment(year, 9, 1),
         "wanted_from": day(year, 9, 1),
         "wanted_until": day(year, 6, 30),
-    } | over
-    data["levels_mask"] = levels_mask(data["levels"])
-    data["subjects_mask"] = subjects_mask(data["subjects"])
-    return Request.objects.create(organisation=org, **data)
+    }
+    return RequestFactory(organisation=org, **(data | over))
 
 
 def match(o: Offer, r: Request, **over: object) -> Match:
-    return Match.objects.create(offer=o, request=r, **over)
+    return MatchFactory(offer=o, request=r, **over)
 
 
 @dataclass

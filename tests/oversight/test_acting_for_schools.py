@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry, Invitation, Organisation
 from matching.models import Request
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, SOON
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.services.audit import audit_record
 from matching.services import matches
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from matching.services import matches
 from notifications.models import Notification
 from oversight.models import ConductReport
 from oversight.services.conduct import conduct_report_create, conduct_report_handle
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from config.celery_app import app
 from matching.services import matches
 from notifications.models import Notification
 from oversight.services.digests import coordinator_digests_send
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from accounts.models import AuditEntry
 from matching.models import Match, Request
 from matching.services import matches
 from oversight.models import CoverageTarget
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -196,7 +196,7 @@ def test_school_company_and_coordinator_may_record_students_others_not(client, c
     world = build(cast, LAST_YEAR)
     url = f"/coordinator/placements/{world.internship.pk}/"
     school3 = world.internship.request.organisation
-    from tests.factories import MembershipFactory
+    from tests.accounts.factories import MembershipFactory
 
     school_member = MembershipFactory(organisation=school3).user
     for outsider in (cast.teacher, cast.stranger, cast.coordinator_elsewhere):

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from matching.services.outcomes import match_feedback
-from tests.factories import OrganisationFactory, held_match
+from tests.accounts.factories import OrganisationFactory
+from tests.matching.factories import held_match
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

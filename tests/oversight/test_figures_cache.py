@@ -33,7 +33,7 @@ def test_figures_are_cached_per_language(cast, settings):
     from django.utils import translation
 
     from matching.services import matches, outcomes
-    from tests.factories import MembershipFactory, OrganisationFactory
+    from tests.accounts.factories import MembershipFactory, OrganisationFactory
     from tests.matching.helpers import open_offer
 
     company = OrganisationFactory(kind="company", at="Zwolle")

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEntry
 from matching.services.outcomes import match_feedback
 from oversight.schoolyear import school_year_of
-from tests.factories import held_match
+from tests.matching.factories import held_match
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from accounts.models import AuditEntry, Invitation, Organisation
 from oversight.services.imports import organisations_import
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from oversight.schoolyear import school_year_of
-from tests.factories import OrganisationFactory, held_match
+from tests.accounts.factories import OrganisationFactory
+from tests.matching.factories import held_match
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

@@ -9,17 +9,9 @@ from accounts.models import AuditEntry
 from matching.models import BlockedPair, Match, MatchingRun, Offer
 from matching.services import matches
 from notifications.models import Notification
-from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def near(cast):
-    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    hr = MembershipFactory(organisation=org, is_admin=True, user__email="hr@zwolle.nl").user
-    return org, hr
 
 
 @pytest.fixture

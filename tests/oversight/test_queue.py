@@ -13,18 +13,10 @@ from matching import engine, matcher
 from matching.models import Offer, Request
 from matching.services import matches
 from oversight.selectors.queue import candidate_offers
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import LATER, open_offer, open_request
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def near(cast):
-    """A company in Zwolle, next to the school."""
-    org = OrganisationFactory(kind="company", name="Zwolle Tech", at="Zwolle")
-    hr = MembershipFactory(organisation=org, is_admin=True, user__email="hr@zwolle.nl").user
-    return org, hr
 
 
 def page(client, url: str) -> str:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from matching.services import matches
 from oversight.figures_cache import figures_changed
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db

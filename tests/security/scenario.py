@@ -1,4 +1,4 @@
-"""One of every object, on top of the `cast`, for the authorization matrix (issue 8).
+"""One of every object, on top of the `cast`, for the authorisation matrix (tests/security/matrix/).
 
 Every object is made through the services, as the app makes it. Titles and names are distinct
 words, so a list, a CSV or a search result that shows an object it should not is caught by a
@@ -30,8 +30,9 @@ from notifications.services import notify
 from oversight.models import ConductReport, PlacementRecord
 from oversight.services.conduct import conduct_report_create
 from oversight.services.placements import placement_record_set
+from tests.accounts.factories import MembershipFactory, OrganisationFactory
 from tests.conftest import Cast
-from tests.factories import MembershipFactory, OrganisationFactory, pdf_upload
+from tests.matching.factories import pdf_upload
 from tests.matching.helpers import LATER, SOON, open_offer, open_request, weekday_after
 
 

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 
 import pytest
-import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from matching.models import Match, Offer, Request
 from notifications.models import Notification
-from tests.factories import UserFactory, make_api_token
+from tests.accounts.factories import make_api_token
 from tests.matching.helpers import open_offer, open_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -123,22 +122,3 @@ def test_every_operation_answers_per_its_schema_for_every_role(cast, fuzz_setup,
             + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(took.items(), key=lambda kv: -kv[1])[:8])
         )
     assert not failures, "\n\n".join(failures)
-
-
-def test_coordinator_token_without_two_factor_gets_json_403(cast, live_server):
-    """The middleware only sees session users; the token path must keep the coordinators' rule."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from accounts.models import CoordinatorRegion
-
-    bare = UserFactory(email="no-totp@oost.nl")
-    CoordinatorRegion.objects.create(user=bare, province="overijssel")
-    headers = {
-        "Authorization": f"Token {make_api_token(bare)}",
-        "Accept-Language": "en",
-    }
-    response = requests.get(f"{live_server.url}/api/v1/offers/", headers=headers)
-    assert response.status_code == 403
-    assert "two-factor" in response.json()["detail"]
-    TOTP.activate(bare, generate_totp_secret())
-    assert requests.get(f"{live_server.url}/api/v1/offers/", headers=headers).status_code == 200

@@ -15,7 +15,7 @@ from oversight.api import reports as reports_api
 
 # No format-suffix routes (/offers/1.json): the API renders JSON only, so they add nothing, and
 # every custom action (members, messages, publish…) crashed on them with a TypeError (500), as
-# its signature takes no `format` (tests/security/test_authorization_matrix.py).
+# its signature takes no `format` (tests/security/matrix/runner.py).
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("organisations", accounts_api.OrganisationViewSet, basename="organisation")

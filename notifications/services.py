@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -130,7 +129,7 @@ def notify(
     if immediate:
         # robust: a broker error after COMMIT must not turn the caller's request into a 500 or
         # skip later callbacks (RELIABILITY §0.2); the rows stay pending for the sweep.
-        transaction.on_commit(partial(enqueue_deliveries, immediate), robust=True)
+        transaction.on_commit(lambda ids=immediate: enqueue_deliveries(ids), robust=True)
     return created
 
 
@@ -187,5 +186,5 @@ def email_address(
     )
     if not is_new:
         return None
-    transaction.on_commit(partial(enqueue_deliveries, [delivery.pk]), robust=True)
+    transaction.on_commit(lambda ids=[delivery.pk]: enqueue_deliveries(ids), robust=True)
     return delivery

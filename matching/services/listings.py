@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 import structlog
@@ -223,12 +222,11 @@ def _queue_run(listing: Listing) -> None:
     if listing.status != "open":
         return
     target = {"offer_id" if isinstance(listing, Offer) else "request_id": listing.pk}
-    transaction.on_commit(
-        partial(runs.listing_changed, listing.organisation.landsdeel, **target), robust=True
-    )
-    transaction.on_commit(
-        partial(signals.listing_opened.send, sender=type(listing), listing_id=listing.pk), robust=True
-    )
+    landsdeel, model, pk = listing.organisation.landsdeel, type(listing), listing.pk
+    # Lambdas, not functools.partial: Django logs a failing robust callback by its __qualname__,
+    # which a partial lacks, so the logging itself would raise after the commit.
+    transaction.on_commit(lambda: runs.listing_changed(landsdeel, **target), robust=True)
+    transaction.on_commit(lambda: signals.listing_opened.send(sender=model, listing_id=pk), robust=True)
 
 
 @transaction.atomic

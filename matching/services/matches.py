@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, time
-from functools import partial
 
 import structlog
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +55,7 @@ def slots_release(match: Match) -> None:
 def rematch_queue(match: Match) -> None:
     """A released proposal sends its request to the next best candidate at once (DESIGN §4)."""
     landsdeel = match.request.organisation.landsdeel
-    transaction.on_commit(partial(runs.listing_changed, landsdeel), robust=True)
+    transaction.on_commit(lambda: runs.listing_changed(landsdeel), robust=True)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from matching.matcher import runs
 from matching.models import MatchingRun
+from tests.matching.helpers import open_offer
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,21 @@ def test_a_trigger_joins_the_pending_run_with_its_targets(django_capture_on_comm
     assert second.pk == first.pk
     assert MatchingRun.objects.get(pk=first.pk).targets == {"offers": [3], "requests": [4]}
     assert len(enqueued) == 1
+
+
+def test_a_failing_trigger_after_the_commit_never_fails_the_publication(
+    near, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The trigger runs after the commit (robust): when it fails, the offer stays published and the
+    caller gets no error — Django logs it, which needs a callback with a __qualname__."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("scheduler down")
+
+    monkeypatch.setattr(runs, "listing_changed", broken)
+    org, hr = near
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        offer = open_offer(org, hr)
+    assert callbacks, "the publication queues its trigger after the commit"
+    offer.refresh_from_db()
+    assert offer.status == "open"

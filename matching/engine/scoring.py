@@ -235,22 +235,8 @@ def explain_many(problem: Problem, oi: np.ndarray, ri: np.ndarray) -> list[dict[
         return []
     online = problem.o_online[oi] & problem.r_online_ok[ri]
     km = haversine_arrays(problem.o_lat[oi], problem.o_lon[oi], problem.r_lat[ri], problem.r_lon[ri])
-    ol, rl = problem.o_levels[oi], problem.r_levels[ri]
-    os_, rs = problem.o_subjects[oi], problem.r_subjects[ri]
     end = np.minimum(problem.o_until[oi], problem.r_until[ri])
-    score, comps = combine(
-        level_common=_popcount(ol & rl),
-        request_levels=_popcount(rl),
-        subject_common=_popcount(os_ & rs),
-        request_subjects=_popcount(rs),
-        offer_subjects=_popcount(os_),
-        online=online,
-        distance_km=km,
-        offer_from=problem.o_from[oi],
-        offer_until=problem.o_until[oi],
-        request_from=problem.r_from[ri],
-        request_until=problem.r_until[ri],
-    )
+    score, comps = score_arrays(problem, oi, ri, km, online)
     reached = problem.school_reached[problem.r_school[ri]]
     common: dict[tuple[int, int], list[str]] = {}
     days: dict[int, date] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import redis
@@ -23,6 +23,7 @@ from matching.tasks import sweep_runs
 from notifications.models import Delivery
 from notifications.tasks import sweep_task
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, make_api_token
+from tests.matching.helpers import GUEST_LESSON_OFFER, GUEST_LESSON_REQUEST, as_json
 from tests.smtp import free_port, smtp_server
 from tests.workers import running_workers, start_worker, wait_for
 
@@ -32,9 +33,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.timeout(180),
 ]
-
-SOON = date.today() + timedelta(days=20)
-LATER = date.today() + timedelta(days=120)
 
 
 class OwnRedis:
@@ -124,16 +122,7 @@ def test_publishing_with_redis_down_succeeds_and_everything_catches_up_once(own_
         own_redis.stop()
 
         timings = []
-        offer = {
-            "kind": "guest_lesson",
-            "title": "Gastles robotica",
-            "description": "Over ICT.",
-            "levels": ["havo", "vwo"],
-            "subjects": ["ict"],
-            "capacity": 2,
-            "available_from": SOON.isoformat(),
-            "available_until": LATER.isoformat(),
-        }
+        offer = as_json(GUEST_LESSON_OFFER)
         created, seconds = _timed(lambda: hr_api.post("/api/v1/offers/", offer, format="json"))
         timings.append(seconds)
         assert created.status_code == 201, created.content
@@ -141,16 +130,7 @@ def test_publishing_with_redis_down_succeeds_and_everything_catches_up_once(own_
         timings.append(seconds)
         assert published.status_code == 200, published.content
         assert published.json()["status"] == "open"
-        request = {
-            "kind": "guest_lesson",
-            "title": "Gastles gezocht",
-            "description": "Havo 4.",
-            "levels": ["havo"],
-            "subjects": [],
-            "slots": 1,
-            "wanted_from": SOON.isoformat(),
-            "wanted_until": LATER.isoformat(),
-        }
+        request = as_json(GUEST_LESSON_REQUEST)
         created, seconds = _timed(lambda: teacher_api.post("/api/v1/requests/", request, format="json"))
         timings.append(seconds)
         assert created.status_code == 201, created.content

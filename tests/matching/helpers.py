@@ -9,38 +9,45 @@ SOON = date.today() + timedelta(days=20)
 LATER = date.today() + timedelta(days=120)
 
 
+# A guest lesson offered and asked for, as the services take them (as_json() for the API).
+GUEST_LESSON_OFFER = {
+    "kind": "guest_lesson",
+    "title": "Gastles robotica",
+    "description": "Over ICT.",
+    "levels": ["havo", "vwo"],
+    "subjects": ["ict"],
+    "capacity": 2,
+    "available_from": SOON,
+    "available_until": LATER,
+}
+GUEST_LESSON_REQUEST = {
+    "kind": "guest_lesson",
+    "title": "Gastles gezocht",
+    "description": "Havo 4.",
+    "levels": ["havo"],
+    "subjects": [],
+    "slots": 1,
+    "wanted_from": SOON,
+    "wanted_until": LATER,
+}
+
+
+def as_json(data: dict) -> dict:
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in data.items()}
+
+
 def open_offer(org, by, **over):
     """An open guest lesson offer; the company travels up to 100 km, so the cast's Enschede
     company reaches the Zwolle school (about 63 km) under the distance rule."""
-    data = {
-        "max_travel_km": 100,
-        "kind": "guest_lesson",
-        "title": "Gastles robotica",
-        "description": "Over ICT.",
-        "levels": ["havo", "vwo"],
-        "subjects": ["ict"],
-        "capacity": 2,
-        "available_from": SOON,
-        "available_until": LATER,
-    }
-    data |= over
+    data = {"max_travel_km": 100, **GUEST_LESSON_OFFER, **over}
     if data["kind"] == "internship":
         data.setdefault("contract_type", "both")  # an internship offer states BOL, BBL or both
     return listing_publish(listing_create(Offer, organisation=org, by=by, **data), by=by)
 
 
 def open_request(org, by, **over):
-    data = {
-        "kind": "guest_lesson",
-        "title": "Gastles gezocht",
-        "description": "Havo 4.",
-        "levels": ["havo"],
-        "subjects": [],
-        "slots": 1,
-        "wanted_from": SOON,
-        "wanted_until": LATER,
-    }
-    return listing_publish(listing_create(Request, organisation=org, by=by, **(data | over)), by=by)
+    data = GUEST_LESSON_REQUEST | over
+    return listing_publish(listing_create(Request, organisation=org, by=by, **data), by=by)
 
 
 def days_pass(match, days: int = 1):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import math
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,36 +27,18 @@ from taxonomy.places import (
 )
 from taxonomy.regions import Province
 
-MAJOR_CITIES = {
-    "Amsterdam": "noord-holland",
-    "Rotterdam": "zuid-holland",
-    "Den Haag": "zuid-holland",
-    "Utrecht": "utrecht",
-    "Eindhoven": "noord-brabant",
-    "Groningen": "groningen",
-    "Zwolle": "overijssel",
-    "Enschede": "overijssel",
-    "Arnhem": "gelderland",
-    "Nijmegen": "gelderland",
-    "Maastricht": "limburg",
-    "Middelburg": "zeeland",
-    "Leeuwarden": "fryslan",
-    "Assen": "drenthe",
-    "Lelystad": "flevoland",
-    "Almere": "flevoland",
-    "Deventer": "overijssel",
-    "Apeldoorn": "gelderland",
-    "Tilburg": "noord-brabant",
-    "Breda": "noord-brabant",
-    "'s-Hertogenbosch": "noord-brabant",
-    "Venlo": "limburg",
-    "Haarlem": "noord-holland",
-    "Leiden": "zuid-holland",
-    "Delft": "zuid-holland",
-    "Dordrecht": "zuid-holland",
-    "Vlissingen": "zeeland",
-    "Emmen": "drenthe",
-}
+
+def _build_script():
+    """The gazetteer's build script: its list of major cities is the one the data must hold."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_gazetteer.py"
+    spec = importlib.util.spec_from_file_location("build_gazetteer", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+MAJOR_CITIES = _build_script().MAJOR_CITIES
 
 
 def _raw_rows() -> list[dict[str, str]]:
@@ -98,10 +83,11 @@ def test_every_province_has_places():
 
 @pytest.mark.parametrize(("name", "province"), sorted(MAJOR_CITIES.items()))
 def test_major_cities_are_present_in_the_right_province(name, province):
-    place = get_place(name)
+    place = get_place(name, province)
     assert place is not None, name
-    assert place.province == province
     assert place.name == name
+    if sum(p.name == name for p in all_places()) == 1:  # a name in two provinces (Hengelo) needs one
+        assert get_place(name) == place
 
 
 def test_hengelo_exists_in_overijssel_and_gelderland():

@@ -17,6 +17,15 @@ from oversight.models import PlacementRecord
 from tests.accounts.factories import OrganisationFactory
 from tests.matching.factories import MatchFactory, OfferFactory, RequestFactory
 
+# The world's internship gender figures (two girls and a boy): every count below 5 hidden, zero shown.
+GENDER_HIDDEN = {
+    "recorded": None,
+    "girls": None,
+    "boys": None,
+    "other_or_unknown": 0,
+    "small_cells": ["girls", "boys", "recorded"],
+}
+
 
 def day(year: int, month: int, dom: int = 1) -> date:
     """A day of the school year starting in August of `year` (months 8–12 in `year`, 1–7 after)."""

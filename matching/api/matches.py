@@ -19,6 +19,7 @@ from matching.api.serializers import OrganisationBriefSerializer
 from matching.models import Attachment, Match, MatchMessage, Placement
 from matching.services import documents, matches, outcomes, placements, scheduling
 from matching.services.messages import match_message_post
+from taxonomy.holidays import table_snapshot
 
 
 class MatchOutputSerializer(serializers.ModelSerializer):
@@ -90,7 +91,10 @@ class MatchOutputSerializer(serializers.ModelSerializer):
         }
 
     def get_in_school_holidays(self, match: Match) -> bool:
-        return scheduling.in_holidays(match)
+        # One holiday table for the whole page (the list's items share the root's context).
+        if "holidays" not in self.context:
+            self.context["holidays"] = table_snapshot()
+        return scheduling.in_holidays(match, self.context["holidays"])
 
     def get_outcome(self, match: Match) -> dict:
         """Each side's answer to "did it take place?" (null: not answered yet)."""

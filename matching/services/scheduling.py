@@ -138,12 +138,13 @@ def suggest(
     return Suggestion(day=day, until=until, in_holidays=in_holidays)
 
 
-def in_holidays(match: Match) -> bool:
+def in_holidays(match: Match, holidays: HolidayTable | None = None) -> bool:
     """Whether the match's date (or any weekday of its period's first week) is in the holidays:
-    the page then says "in the school holidays — agree another date"."""
+    the page then says "in the school holidays — agree another date". Pass ``holidays`` (one
+    snapshot) for a list of matches."""
     if match.activity_date is None:
         return False
-    return is_holiday(holiday_region(match.request.organisation), match.activity_date)
+    return is_holiday(holiday_region(match.request.organisation), match.activity_date, holidays)
 
 
 def picker_choices(match: Match, today: date | None = None) -> tuple[list[date], list[date]]:

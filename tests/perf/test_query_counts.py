@@ -24,14 +24,7 @@ COORDINATOR_PAGES = [
     "/api/v1/offers/",
     "/api/v1/offers/?subject=ict&province=overijssel&ordering=-available_from",
     "/api/v1/requests/?status=open&landsdeel=oost",
-    pytest.param(
-        "/api/v1/matches/",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="in_school_holidays reads the SchoolHoliday table once per match "
-            "(taxonomy.holidays._merged is not memoised)",
-        ),
-    ),
+    "/api/v1/matches/",
     "/api/v1/reports/kpis/",
 ]
 
